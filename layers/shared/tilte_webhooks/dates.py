@@ -1,0 +1,148 @@
+"""Tilte's timestamps, kept exactly as sent.
+
+Tilte is a .NET platform: its dates carry 7 fractional digits (100 ns ticks), sometimes 8,
+while Python's ``datetime`` keeps 6. A :class:`TilteDate` therefore holds three views of
+one instant:
+
+- ``raw``: the string exactly as Tilte sent it; this is what we store and output.
+- ``epoch_ns``: integer nanoseconds since 1970-01-01T00:00:00Z, exact; this is what we
+  order and identify by.
+- ``datetime``: a timezone-aware ``datetime`` truncated to microseconds, for convenience
+  only. Never compare or store it where exactness matters.
+
+Accepted form (ISO 8601 / RFC 3339 with a mandatory offset):
+``YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)``. A date without an offset is refused
+rather than guessed, and so is an instant outside years 1 to 9999 in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+_FORM = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND_NS = 1_000_000_000
+_MAX_SHOWN = 60
+
+
+def _shown(value: str) -> str:
+    """``repr`` of a value for an error message, shortened so a huge input stays readable."""
+    return repr(value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "...")
+
+
+class TilteDate:
+    """An exact instant as sent by Tilte. Immutable; equal when the raw strings are equal."""
+
+    __slots__ = ("_datetime", "epoch_ns", "raw")
+
+    raw: str
+    epoch_ns: int
+    _datetime: datetime
+
+    def __init__(self, raw: str) -> None:
+        match = _FORM.fullmatch(raw)
+        if match is None:
+            raise ValueError(f"{_shown(raw)} is not a date")
+        year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+        try:
+            if zulu:
+                tz = UTC
+            else:
+                offset = timedelta(hours=int(off_h), minutes=int(off_m))
+                tz = timezone(-offset if sign == "-" else offset)
+            digits = fraction or ""
+            local = datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second),
+                int(digits[:6].ljust(6, "0")), tzinfo=tz,
+            )  # fmt: skip
+            local.astimezone(UTC)  # refuses instants outside years 1..9999 in UTC
+        except (ValueError, OverflowError):
+            raise ValueError(f"{_shown(raw)} is not a date") from None
+        whole_seconds = local.replace(microsecond=0) - _EPOCH
+        self.raw = raw
+        self.epoch_ns = (
+            whole_seconds.days * 86_400 + whole_seconds.seconds
+        ) * _SECOND_NS + int(digits.ljust(9, "0"))
+        self._datetime = local
+
+    @property
+    def datetime(self) -> datetime:
+        """Timezone-aware, truncated to microseconds: not for ordering or identity."""
+        return self._datetime
+
+    @property
+    def utc_iso(self) -> str:
+        """The instant in UTC with nine fractional digits: sorts as a string in time order."""
+        seconds, nanos = divmod(self.epoch_ns, _SECOND_NS)
+        whole = _EPOCH + timedelta(seconds=seconds)
+        return f"{whole:%Y-%m-%dT%H:%M:%S}.{nanos:09d}Z"
+
+    def __str__(self) -> str:
+        return self.raw
+
+    def __repr__(self) -> str:
+        return f"TilteDate({self.raw!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TilteDate) and other.raw == self.raw
+
+    def __hash__(self) -> int:
+        return hash(self.raw)
+
+    def _key(self) -> tuple[int, str]:
+        return self.epoch_ns, self.raw
+
+    def __lt__(self, other: TilteDate) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: TilteDate) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: TilteDate) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: TilteDate) -> bool:
+        return self._key() >= other._key()
+
+    @classmethod
+    def _validate(cls, value: object) -> TilteDate:
+        if isinstance(value, TilteDate):
+            return value
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                "tilte_date_type", "expected a date string, found {kind}", {"kind": type(value).__name__}
+            )
+        try:
+            return cls(value)
+        except ValueError as error:
+            raise PydanticCustomError("tilte_date", str(error)) from None
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                str, return_schema=core_schema.str_schema()
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "format": "date-time",
+            "description": "Exactly as Tilte sent it: up to 9 fractional digits, with an offset.",
+        }

@@ -1,0 +1,264 @@
+"""Typed models of Tilte's ten notifications, named and shaped as Tilte documents them.
+
+Python attributes are snake_case; on the wire (XML elements and JSON keys) they use Tilte's
+PascalCase names, and ``model_dump(by_alias=True)`` gives those names back. Fields Tilte adds
+in future are kept (``extra="allow"``) and travel on with the event, neither dropped nor refused.
+
+:data:`Notification` is the discriminated union of the ten types on ``NotificationType``; it is
+the one table of notification types in the code (see :mod:`tilte_webhooks.notification_types`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_pascal
+from pydantic_core import PydanticCustomError
+
+from tilte_webhooks.dates import TilteDate
+
+
+def _count_from_wire(value: object) -> object:
+    """Tilte sends numbers as strings (``"SmtpCode": "550"``): accept ASCII digits or an int."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        shown = repr(value if len(value) <= 40 else value[:40] + "...")
+    elif isinstance(value, bool):
+        shown = str(value).lower()
+    else:
+        shown = "null" if value is None else f"a {type(value).__name__}"
+    raise PydanticCustomError("tilte_integer", "{shown} is not a whole number", {"shown": shown})
+
+
+Count = Annotated[int, BeforeValidator(_count_from_wire), Field(ge=0)]
+"""A non-negative integer that Tilte may send as a string of digits."""
+
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+"""An opaque identifier (list, campaign, subscriber): any non-empty string, kept verbatim."""
+
+EmailAddress = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^\s@]+@[^\s@]+$")]
+"""An address as Tilte sent it (case kept): one ``@``, no whitespace; unicode is allowed."""
+
+
+class TilteModel(BaseModel):
+    """Base of every model of Tilte's payloads."""
+
+    model_config = ConfigDict(
+        alias_generator=to_pascal,
+        populate_by_name=True,
+        extra="allow",
+        frozen=True,
+    )
+
+
+# --- Events: one per element of a notification's ``Events`` batch ------------------------
+
+
+class AddressEvent(TilteModel):
+    email: EmailAddress
+    date: TilteDate
+
+
+class SubscriberEvent(AddressEvent):
+    subscriber_id: Identifier
+
+
+class SubscribedEvent(SubscriberEvent):
+    pass
+
+
+class UpdatedSubscriberEvent(SubscriberEvent):
+    pass
+
+
+class UnsubscribedEvent(SubscriberEvent):
+    pass
+
+
+class SuppressedEvent(AddressEvent):
+    pass
+
+
+class MessageOpenEvent(SubscriberEvent):
+    pass
+
+
+class MessageClickEvent(SubscriberEvent):
+    url: Annotated[str, StringConstraints(min_length=1)]
+
+
+class MessageDeliveredEvent(SubscriberEvent):
+    pass
+
+
+class MessageBouncedEvent(SubscriberEvent):
+    bounce_type: Annotated[str, StringConstraints(min_length=1)] = Field(alias="Type")
+    """Tilte's bounce code (``S`` in the sample), kept raw."""
+    smtp_response: str | None = None
+    smtp_code: Count | None = None
+
+
+# --- Single events: the campaign notifications carry one event in their own fields -------
+
+
+class CampaignSentEvent(TilteModel):
+    date: TilteDate
+    recipient_count: Count
+
+
+class CampaignStatsEvent(TilteModel):
+    date: TilteDate
+
+
+# --- Contexts: what a notification says about all of its events ---------------------------
+
+
+class ListContext(TilteModel):
+    KEY_FIELDS: ClassVar[tuple[str, ...]] = ("list_id",)
+    """The fields that identify the context; names are descriptive and may change."""
+
+    list_id: Identifier
+    list_name: str
+
+
+class CampaignContext(TilteModel):
+    KEY_FIELDS: ClassVar[tuple[str, ...]] = ("campaign_id",)
+
+    campaign_id: Identifier
+    campaign_name: str
+
+
+class NoContext(TilteModel):
+    KEY_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+
+# --- Notifications -------------------------------------------------------------------------
+
+class NotificationBase(TilteModel):
+    """Fields and behaviour shared by the ten notifications.
+
+    Each concrete class names its XML root element (``XML_ROOT``), the model of the context
+    its events share (``CONTEXT``) and the model of one event (``EVENT``).
+    """
+
+    XML_ROOT: ClassVar[str]
+    CONTEXT: ClassVar[type[ListContext | CampaignContext | NoContext]]
+    EVENT: ClassVar[type[TilteModel]]
+
+    random: Identifier
+
+    def context(self) -> dict[str, Any]:
+        """The context of every event, under Tilte's names, with unknown notification fields."""
+        return self.model_dump(by_alias=True, include=set(self.CONTEXT.model_fields)) | dict(
+            self.model_extra or {}
+        )
+
+
+class BatchNotification(NotificationBase):
+    """A notification carrying a batch (``Events``) of one to very many events."""
+
+    events: tuple[TilteModel, ...]
+
+
+class SingleEventNotification(NotificationBase):
+    """A notification whose own fields (``Date``, ...) are its one event."""
+
+    pass
+
+
+class SubscribedNotification(BatchNotification, ListContext):
+    XML_ROOT = "SubscribedNotification"
+    CONTEXT = ListContext
+    EVENT = SubscribedEvent
+    notification_type: Literal["Subscribe"]
+    events: tuple[SubscribedEvent, ...]
+
+
+class UpdatedSubscriberNotification(BatchNotification, ListContext):
+    XML_ROOT = "UpdatedSubscriberNotification"
+    CONTEXT = ListContext
+    EVENT = UpdatedSubscriberEvent
+    notification_type: Literal["UpdateSubscriber"]
+    events: tuple[UpdatedSubscriberEvent, ...]
+
+
+class UnsubscribedNotification(BatchNotification, ListContext):
+    XML_ROOT = "UnsubscribedNotification"
+    CONTEXT = ListContext
+    EVENT = UnsubscribedEvent
+    notification_type: Literal["Unsubscribe"]
+    events: tuple[UnsubscribedEvent, ...]
+
+
+class SuppressedNotification(BatchNotification, NoContext):
+    XML_ROOT = "SuppressedNotification"
+    CONTEXT = NoContext
+    EVENT = SuppressedEvent
+    notification_type: Literal["AddressSuppress"]
+    events: tuple[SuppressedEvent, ...]
+
+
+class MessageOpenNotification(BatchNotification, CampaignContext):
+    XML_ROOT = "MessageOpenNotification"
+    CONTEXT = CampaignContext
+    EVENT = MessageOpenEvent
+    notification_type: Literal["MessageOpen"]
+    events: tuple[MessageOpenEvent, ...]
+
+
+class MessageClickNotification(BatchNotification, CampaignContext):
+    XML_ROOT = "MessageClickNotification"
+    CONTEXT = CampaignContext
+    EVENT = MessageClickEvent
+    notification_type: Literal["MessageClick"]
+    events: tuple[MessageClickEvent, ...]
+
+
+class MessageDeliveredNotification(BatchNotification, CampaignContext):
+    XML_ROOT = "MessageDeliveredNotification"
+    CONTEXT = CampaignContext
+    EVENT = MessageDeliveredEvent
+    notification_type: Literal["MessageDelivered"]
+    events: tuple[MessageDeliveredEvent, ...]
+
+
+class MessageBouncedNotification(BatchNotification, CampaignContext):
+    XML_ROOT = "MessageBouncedNotification"
+    CONTEXT = CampaignContext
+    EVENT = MessageBouncedEvent
+    notification_type: Literal["MessageBounced"]
+    events: tuple[MessageBouncedEvent, ...]
+
+
+class CampaignSentNotification(SingleEventNotification, CampaignContext, CampaignSentEvent):
+    XML_ROOT = "CampaignSentNotification"
+    CONTEXT = CampaignContext
+    EVENT = CampaignSentEvent
+    notification_type: Literal["CampaignSent"]
+
+
+class CampaignStatsNotification(SingleEventNotification, CampaignContext, CampaignStatsEvent):
+    XML_ROOT = "CampaignStatsNotification"
+    CONTEXT = CampaignContext
+    EVENT = CampaignStatsEvent
+    notification_type: Literal["CampaignStatsUpdated"]
+
+
+Notification = Annotated[
+    SubscribedNotification
+    | UpdatedSubscriberNotification
+    | UnsubscribedNotification
+    | SuppressedNotification
+    | MessageOpenNotification
+    | MessageClickNotification
+    | MessageDeliveredNotification
+    | MessageBouncedNotification
+    | CampaignSentNotification
+    | CampaignStatsNotification,
+    Field(discriminator="notification_type"),
+]
+"""Any Tilte notification, told apart by its ``NotificationType``."""
