@@ -33,7 +33,7 @@ pytest: $(INSTALLED)
 
 ## Regenerate the committed JSON Schemas of the queue messages (tests fail when they are stale).
 schemas: $(INSTALLED)
-	$(BIN)/python -m tilte_webhooks.message_schemas schemas/messages
+	$(BIN)/tilte-webhooks schemas schemas/messages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

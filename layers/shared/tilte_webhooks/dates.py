@@ -69,9 +69,9 @@ class TilteDate:
             raise ValueError(f"{_shown(raw)} is not a date") from None
         whole_seconds = local.replace(microsecond=0) - _EPOCH
         self.raw = raw
-        self.epoch_ns = (
-            whole_seconds.days * 86_400 + whole_seconds.seconds
-        ) * _SECOND_NS + int(digits.ljust(9, "0"))
+        self.epoch_ns = (whole_seconds.days * 86_400 + whole_seconds.seconds) * _SECOND_NS + int(
+            digits.ljust(9, "0")
+        )
         self._datetime = local
 
     @property
@@ -119,7 +119,9 @@ class TilteDate:
             return value
         if not isinstance(value, str):
             raise PydanticCustomError(
-                "tilte_date_type", "expected a date string, found {kind}", {"kind": type(value).__name__}
+                "tilte_date_type",
+                "expected a date string, found {kind}",
+                {"kind": type(value).__name__},
             )
         try:
             return cls(value)

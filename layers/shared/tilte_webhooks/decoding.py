@@ -24,7 +24,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _CONTENT_TYPE_CHARSET = re.compile(r";\s*charset\s*=\s*\"?([\w.:-]+)", re.IGNORECASE | re.ASCII)
-_XML_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)[\"']", re.ASCII)
+_XML_DECLARED_ENCODING = re.compile(
+    rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)[\"']", re.ASCII
+)
 _SINGLE_BYTE_CODEC = re.compile(r"iso8859-\d+|cp125\d")
 
 
@@ -65,8 +67,8 @@ def _declared_single_byte_codec(body: bytes, content_type: str | None) -> str | 
     names: list[str] = []
     if content_type and (match := _CONTENT_TYPE_CHARSET.search(content_type)):
         names.append(match.group(1))
-    if match := _XML_DECLARED_ENCODING.match(body[:200]):
-        names.append(match.group(1).decode("ascii"))
+    if declared := _XML_DECLARED_ENCODING.match(body[:200]):
+        names.append(declared.group(1).decode("ascii"))
     for name in names:
         try:
             codec = codecs.lookup(name).name

@@ -96,7 +96,9 @@ class InvalidFields(InvalidPayload):
         self.problems = tuple(problems)
         first = str(problems[0])
         more = len(problems) - 1
-        super().__init__(first if not more else f"{first} (and {more} more problem{'s' * (more > 1)})")
+        super().__init__(
+            first if not more else f"{first} (and {more} more problem{'s' * (more > 1)})"
+        )
 
 
 class UnknownNotificationType(NotificationError):
@@ -106,4 +108,6 @@ class UnknownNotificationType(NotificationError):
 
     def __init__(self, notification_type: str) -> None:
         self.notification_type = notification_type
-        super().__init__(f"NotificationType: {notification_type!r} is not a known notification type")
+        super().__init__(
+            f"NotificationType: {notification_type!r} is not a known notification type"
+        )

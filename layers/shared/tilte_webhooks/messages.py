@@ -30,7 +30,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, create_model
 from pydantic.alias_generators import to_camel
@@ -72,7 +72,9 @@ def fan_out(notification: NotificationBase) -> list[EventMessage]:
             (event, event.model_dump(by_alias=True)) for event in notification.events
         ]
     else:
-        sources = [(notification, notification.model_dump(by_alias=True, include=set(event_fields)))]
+        sources = [
+            (notification, notification.model_dump(by_alias=True, include=set(event_fields)))
+        ]
     messages = []
     for source, event in sources:
         event_id = _event_id(key + [_identity(getattr(source, name)) for name in event_fields])
@@ -108,14 +110,26 @@ EventId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 class MessageEnvelope(BaseModel, Generic[ContextT, EventT]):
     """A queue message; :func:`message_model` gives the model of one NotificationType."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        use_attribute_docstrings=True,
+        field_title_generator=lambda name, field: field.alias or name,
+    )
 
     schema_version: Literal[1]
+    """Version of this format."""
     event_id: EventId
+    """Identifies the event across deliveries and formats: a consumer applies it at most once."""
     notification_type: str
+    """Tilte's NotificationType; also the queue the message is on."""
     random: str
+    """The Random nonce of the notification that carried the event."""
     context: ContextT
+    """What the notification said about all its events (list or campaign), Tilte's names."""
     event: EventT
+    """The event itself, Tilte's names, dates exactly as sent, numbers as integers."""
 
 
 @cache
@@ -123,11 +137,22 @@ def message_model(notification_type: str) -> type[MessageEnvelope[Any, Any]]:
     """The model of the messages of one NotificationType (``KeyError`` for an unknown one)."""
     notification = MODEL_BY_TYPE[notification_type]
     base = MessageEnvelope[notification.CONTEXT, notification.EVENT]  # type: ignore[name-defined]
-    model: type[MessageEnvelope[Any, Any]] = create_model(
+    model = create_model(
         f"{notification_type}Message",
         __base__=base,
         __doc__=f"One {notification_type} event as queued by the ingest (format version "
         f"{SCHEMA_VERSION}).",
-        notification_type=(Literal[notification_type], ...),  # type: ignore[valid-type]
+        notification_type=(Literal[notification_type], ...),  # type: ignore[arg-type]
     )
-    return model
+    return cast(type[MessageEnvelope[Any, Any]], model)
+
+
+def message_json_schemas() -> dict[str, dict[str, Any]]:
+    """The JSON Schema of the messages of every NotificationType, by type."""
+    return {
+        name: {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            **message_model(name).model_json_schema(by_alias=True),
+        }
+        for name in MODEL_BY_TYPE
+    }

@@ -34,7 +34,7 @@ def _count_from_wire(value: object) -> object:
     raise PydanticCustomError("tilte_integer", "{shown} is not a whole number", {"shown": shown})
 
 
-Count = Annotated[int, BeforeValidator(_count_from_wire), Field(ge=0)]
+Count = Annotated[int, Field(ge=0), BeforeValidator(_count_from_wire)]
 """A non-negative integer that Tilte may send as a string of digits."""
 
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
@@ -52,6 +52,8 @@ class TilteModel(BaseModel):
         populate_by_name=True,
         extra="allow",
         frozen=True,
+        use_attribute_docstrings=True,
+        field_title_generator=lambda name, field: field.alias or name,
     )
 
 
@@ -60,11 +62,14 @@ class TilteModel(BaseModel):
 
 class AddressEvent(TilteModel):
     email: EmailAddress
+    """The recipient's address, as Tilte sent it."""
     date: TilteDate
+    """When it happened, exactly as Tilte sent it."""
 
 
 class SubscriberEvent(AddressEvent):
     subscriber_id: Identifier
+    """Tilte's id of the subscriber; stable when the email changes."""
 
 
 class SubscribedEvent(SubscriberEvent):
@@ -89,6 +94,7 @@ class MessageOpenEvent(SubscriberEvent):
 
 class MessageClickEvent(SubscriberEvent):
     url: Annotated[str, StringConstraints(min_length=1)]
+    """The link that was clicked, verbatim."""
 
 
 class MessageDeliveredEvent(SubscriberEvent):
@@ -99,7 +105,9 @@ class MessageBouncedEvent(SubscriberEvent):
     bounce_type: Annotated[str, StringConstraints(min_length=1)] = Field(alias="Type")
     """Tilte's bounce code (``S`` in the sample), kept raw."""
     smtp_response: str | None = None
+    """The receiving server's reply text, when there was one."""
     smtp_code: Count | None = None
+    """The receiving server's reply code (``550``), when there was one."""
 
 
 # --- Single events: the campaign notifications carry one event in their own fields -------
@@ -107,11 +115,14 @@ class MessageBouncedEvent(SubscriberEvent):
 
 class CampaignSentEvent(TilteModel):
     date: TilteDate
+    """When the campaign was sent, exactly as Tilte sent it."""
     recipient_count: Count
+    """How many recipients the campaign went to."""
 
 
 class CampaignStatsEvent(TilteModel):
     date: TilteDate
+    """When the campaign's statistics changed, exactly as Tilte sent it."""
 
 
 # --- Contexts: what a notification says about all of its events ---------------------------
@@ -122,14 +133,18 @@ class ListContext(TilteModel):
     """The fields that identify the context; names are descriptive and may change."""
 
     list_id: Identifier
+    """Tilte's id of the list."""
     list_name: str
+    """The list's name at the time of the notification."""
 
 
 class CampaignContext(TilteModel):
     KEY_FIELDS: ClassVar[tuple[str, ...]] = ("campaign_id",)
 
     campaign_id: Identifier
+    """Tilte's id of the campaign."""
     campaign_name: str
+    """The campaign's name at the time of the notification."""
 
 
 class NoContext(TilteModel):
@@ -137,6 +152,7 @@ class NoContext(TilteModel):
 
 
 # --- Notifications -------------------------------------------------------------------------
+
 
 class NotificationBase(TilteModel):
     """Fields and behaviour shared by the ten notifications.
@@ -150,6 +166,7 @@ class NotificationBase(TilteModel):
     EVENT: ClassVar[type[TilteModel]]
 
     random: Identifier
+    """A nonce, one per notification (two notifications of different types may share one)."""
 
     def context(self) -> dict[str, Any]:
         """The context of every event, under Tilte's names, with unknown notification fields."""
@@ -166,8 +183,6 @@ class BatchNotification(NotificationBase):
 
 class SingleEventNotification(NotificationBase):
     """A notification whose own fields (``Date``, ...) are its one event."""
-
-    pass
 
 
 class SubscribedNotification(BatchNotification, ListContext):

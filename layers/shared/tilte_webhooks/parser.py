@@ -109,7 +109,9 @@ def _model_for(notification_type: object) -> type[NotificationBase]:
     if notification_type is None:
         raise InvalidFields([FieldProblem("NotificationType", "is required")])
     if not isinstance(notification_type, str):
-        raise InvalidFields([FieldProblem("NotificationType", f"expected text, found {_kind(notification_type)}")])
+        raise InvalidFields(
+            [FieldProblem("NotificationType", f"expected text, found {_kind(notification_type)}")]
+        )
     model = MODEL_BY_TYPE.get(notification_type)
     if model is None:
         raise UnknownNotificationType(notification_type)

@@ -1,0 +1,1 @@
+"""The ``tilte-webhooks`` command line: inspect payloads and operate a deployment."""

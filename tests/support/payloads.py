@@ -1,0 +1,21 @@
+"""The one loader of the sample payloads in ``events/payloads/`` (the seed's twenty samples)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tilte_webhooks.notification_types import NOTIFICATION_TYPES
+
+ROOT = Path(__file__).resolve().parents[2]
+PAYLOADS = ROOT / "events" / "payloads"
+FORMATS = ("xml", "json")
+SAMPLES = [(name, fmt) for name in NOTIFICATION_TYPES for fmt in FORMATS]
+"""Every (NotificationType, format) pair of the seed samples."""
+
+
+def payload_path(notification_type: str, fmt: str) -> Path:
+    return PAYLOADS / f"{notification_type}.{fmt}"
+
+
+def payload_bytes(notification_type: str, fmt: str) -> bytes:
+    return payload_path(notification_type, fmt).read_bytes()
