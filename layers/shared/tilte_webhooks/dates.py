@@ -83,8 +83,11 @@ class TilteDate:
     def utc_iso(self) -> str:
         """The instant in UTC with nine fractional digits: sorts as a string in time order."""
         seconds, nanos = divmod(self.epoch_ns, _SECOND_NS)
-        whole = _EPOCH + timedelta(seconds=seconds)
-        return f"{whole:%Y-%m-%dT%H:%M:%S}.{nanos:09d}Z"
+        t = _EPOCH + timedelta(seconds=seconds)
+        return (
+            f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+            f".{nanos:09d}Z"
+        )
 
     def __str__(self) -> str:
         return self.raw
