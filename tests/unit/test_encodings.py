@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 
 import pytest
 
@@ -11,7 +12,7 @@ from tilte_webhooks.errors import UndecodableBody
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 from tilte_webhooks.parser import parse_notification
 
-ENCODINGS = {
+ENCODINGS: dict[str, Callable[[str], bytes | str]] = {
     "UTF-16 LE with BOM": lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
     "UTF-16 LE without BOM": lambda text: text.encode("utf-16-le"),
     "UTF-16 BE with BOM": lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
@@ -59,8 +60,10 @@ def test_a_missing_or_wrong_content_type_does_not_matter(fmt: str, content_type:
 
 
 def test_non_ascii_text_survives_utf8_declared_as_utf16() -> None:
-    text = payload_bytes("Subscribe", "xml").decode("utf-8").replace(
-        "WebhookTestList4", "Liste d'été – 東京 🚀"
+    text = (
+        payload_bytes("Subscribe", "xml")
+        .decode("utf-8")
+        .replace("WebhookTestList4", "Liste d'été – 東京 🚀")
     )
     for encode in ENCODINGS.values():
         notification = parse_notification(encode(text))
@@ -71,7 +74,10 @@ def test_latin1_bytes_are_read_when_the_sender_names_the_charset() -> None:
     text = payload_bytes("Subscribe", "json").decode("utf-8").replace("WebhookTestList4", "Été")
     body = text.encode("iso-8859-1")
 
-    with pytest.raises(UndecodableBody, match=r"^undecodable_body: the body is not UTF-8 or UTF-16 text \(invalid byte 0xc9"):
+    with pytest.raises(
+        UndecodableBody,
+        match=r"^undecodable_body: the body is not UTF-8 or UTF-16 text \(invalid byte 0xc9",
+    ):
         parse_notification(body)
     named = parse_notification(body, "application/json; charset=ISO-8859-1")
     assert named.list_name == "Été"  # type: ignore[attr-defined]

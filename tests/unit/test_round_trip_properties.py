@@ -19,9 +19,7 @@ from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 from tilte_webhooks.parser import parse_notification
 
 # Characters XML 1.0 can carry as text (no controls, surrogates or non-characters).
-_XML_CHARACTERS = st.characters(
-    exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff"
-)
+_XML_CHARACTERS = st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff")
 texts = st.text(_XML_CHARACTERS, max_size=24)
 identifiers = st.text(_XML_CHARACTERS, min_size=1, max_size=40)
 _ADDRESS_PART = st.text(
@@ -36,7 +34,9 @@ def dates(draw: st.DrawFn) -> str:
     """A date as Tilte could write it: 0 to 9 fractional digits, Z or an offset."""
     moment = draw(st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31)))
     digits = draw(st.integers(min_value=0, max_value=9))
-    fraction = "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=digits, max_size=digits)))
+    fraction = "".join(
+        draw(st.lists(st.sampled_from("0123456789"), min_size=digits, max_size=digits))
+    )
     offset = draw(st.sampled_from(["Z", "+00:00", "+02:00", "-05:30", "+14:00", "-12:00"]))
     return (
         f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
