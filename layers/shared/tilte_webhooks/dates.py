@@ -25,18 +25,14 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from tilte_webhooks.errors import kind_of, shown
+
 _FORM = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))",
     re.ASCII,
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SECOND_NS = 1_000_000_000
-_MAX_SHOWN = 60
-
-
-def _shown(value: str) -> str:
-    """``repr`` of a value for an error message, shortened so a huge input stays readable."""
-    return repr(value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "...")
 
 
 class TilteDate:
@@ -51,12 +47,14 @@ class TilteDate:
     def __init__(self, raw: str) -> None:
         match = _FORM.fullmatch(raw)
         if match is None:
-            raise ValueError(f"{_shown(raw)} is not a date")
+            raise ValueError(f"{shown(raw)} is not a date")
         year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
         try:
             if zulu:
                 tz = UTC
             else:
+                if int(off_m) >= 60:
+                    raise ValueError("offset minutes out of range")
                 offset = timedelta(hours=int(off_h), minutes=int(off_m))
                 tz = timezone(-offset if sign == "-" else offset)
             digits = fraction or ""
@@ -66,7 +64,7 @@ class TilteDate:
             )  # fmt: skip
             local.astimezone(UTC)  # refuses instants outside years 1..9999 in UTC
         except (ValueError, OverflowError):
-            raise ValueError(f"{_shown(raw)} is not a date") from None
+            raise ValueError(f"{shown(raw)} is not a date") from None
         whole_seconds = local.replace(microsecond=0) - _EPOCH
         self.raw = raw
         self.epoch_ns = (whole_seconds.days * 86_400 + whole_seconds.seconds) * _SECOND_NS + int(
@@ -122,9 +120,7 @@ class TilteDate:
             return value
         if not isinstance(value, str):
             raise PydanticCustomError(
-                "tilte_date_type",
-                "expected a date string, found {kind}",
-                {"kind": type(value).__name__},
+                "tilte_date_type", "expected a date as text, found {kind}", {"kind": kind_of(value)}
             )
         try:
             return cls(value)

@@ -4,7 +4,7 @@ Tilte's XML declares ``encoding="utf-16"``, but what arrives may be UTF-16 LE or
 without a byte-order mark, or UTF-8 (with or without a BOM) that still declares utf-16. The
 bytes decide, never the declaration and never the Content-Type, in this order:
 
-1. a byte-order mark (UTF-8, UTF-16 LE, UTF-16 BE);
+1. a byte-order mark (UTF-8, UTF-16 LE or BE, and UTF-32 LE or BE, which costs nothing);
 2. a NUL in one of the first two bytes, which only UTF-16 produces for ``<`` or ``{``;
 3. UTF-8;
 4. only if the bytes are not UTF-8: a single-byte charset named by the Content-Type or the
@@ -18,7 +18,9 @@ import re
 
 from tilte_webhooks.errors import UndecodableBody
 
-_BOMS = (
+_BOMS = (  # UTF-32's marks first: UTF-32 LE's starts with UTF-16 LE's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -34,7 +36,7 @@ def decode_body(body: bytes, content_type: str | None = None) -> str:
     """Decode a request body to text, or raise :class:`UndecodableBody` saying why not."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return _decode(body[len(bom) :], encoding)
+            return _decode(body, encoding, start=len(bom))
     if len(body) >= 2:
         if body[0] == 0 and body[1] != 0:
             return _decode(body, "utf-16-be")
@@ -52,13 +54,14 @@ def decode_body(body: bytes, content_type: str | None = None) -> str:
         return _decode(body, fallback)
 
 
-def _decode(data: bytes, encoding: str) -> str:
+def _decode(data: bytes, encoding: str, start: int = 0) -> str:
+    """Decode ``data[start:]``; an error's offset counts from the start of the body."""
     try:
-        return data.decode(encoding)
+        return data[start:].decode(encoding)
     except UnicodeDecodeError as error:
         name = encoding.upper().replace("-LE", " LE").replace("-BE", " BE")
         raise UndecodableBody(
-            f"the body is not valid {name}: {error.reason} at offset {error.start}"
+            f"the body is not valid {name}: {error.reason} at offset {start + error.start}"
         ) from None
 
 

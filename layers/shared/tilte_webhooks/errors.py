@@ -17,6 +17,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def kind_of(value: object) -> str:
+    """What a value is, in the payload's vocabulary (JSON's), for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr`` of a value for an error message, shortened so a huge input stays readable."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit] + "...")
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 class NotificationError(Exception):
     """Base class of every parsing and validation error."""
 

@@ -17,24 +17,27 @@ from pydantic.alias_generators import to_pascal
 from pydantic_core import PydanticCustomError
 
 from tilte_webhooks.dates import TilteDate
+from tilte_webhooks.errors import kind_of, shown
 
 
 def _count_from_wire(value: object) -> object:
     """Tilte sends numbers as strings (``"SmtpCode": "550"``): accept ASCII digits or an int."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
     if isinstance(value, str):
-        shown = repr(value if len(value) <= 40 else value[:40] + "...")
-    elif isinstance(value, bool):
-        shown = str(value).lower()
-    else:
-        shown = "null" if value is None else f"a {type(value).__name__}"
-    raise PydanticCustomError("tilte_integer", "{shown} is not a whole number", {"shown": shown})
+        digits = value.removeprefix("-")
+        if digits.isascii() and digits.isdigit():
+            if len(digits) > _MAX_DIGITS:
+                raise PydanticCustomError(
+                    "tilte_integer", "{shown} is too large", {"shown": shown(value, 30)}
+                )
+            return int(value)  # a negative count is refused by the bound below, and says so
+    elif isinstance(value, int) and not isinstance(value, bool):
+        return value
+    what = shown(value) if isinstance(value, str | float) else kind_of(value)
+    raise PydanticCustomError("tilte_integer", "{what} is not a whole number", {"what": what})
 
 
-Count = Annotated[int, Field(ge=0), BeforeValidator(_count_from_wire)]
+_MAX_DIGITS = 18
+Count = Annotated[int, Field(ge=0, lt=10**_MAX_DIGITS), BeforeValidator(_count_from_wire)]
 """A non-negative integer that Tilte may send as a string of digits."""
 
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=1024)]

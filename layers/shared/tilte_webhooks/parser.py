@@ -25,17 +25,23 @@ from tilte_webhooks.errors import (
     MalformedJson,
     PayloadTooLarge,
     RootElementMismatch,
+    UndecodableBody,
     UnknownNotificationType,
     UnsupportedFormat,
+    kind_of,
+    shown,
 )
 from tilte_webhooks.models import BatchNotification, NotificationBase
 from tilte_webhooks.notification_types import MODEL_BY_TYPE
-from tilte_webhooks.xml_document import child_text, document_from_xml, local_name, parse_xml
+from tilte_webhooks.xml_document import child_texts, document_from_xml, local_name, parse_xml
 
 DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024
 """Largest body accepted by default: Lambda's own limit for a synchronous request."""
 
-_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]", re.ASCII)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
+_JSON_START = tuple('{["-0123456789tfn')
+_UNIQUE_KEYS = ('"NotificationType"', '"Events"')
+"""Keys whose repetition would change what a notification means (its type, its batch)."""
 
 
 def parse_notification(
@@ -50,7 +56,7 @@ def parse_notification(
     Raises :class:`PayloadTooLarge`, an :class:`InvalidPayload` subclass, or
     :class:`UnknownNotificationType`.
     """
-    raw = body.encode("utf-8") if isinstance(body, str) else body
+    raw = _utf8(body) if isinstance(body, str) else body
     if len(raw) > max_body_bytes:
         raise PayloadTooLarge(f"the body is {len(raw)} bytes, over the limit of {max_body_bytes}")
     if not raw.strip():
@@ -58,16 +64,28 @@ def parse_notification(
     text = decode_body(raw, content_type).lstrip()
     if text.startswith("<"):
         return _from_xml(text)
-    if text.startswith(("{", "[")):
+    if text.startswith(_JSON_START):
         return _from_json(text)
     if not text:
         raise EmptyBody("the body is empty")
     raise UnsupportedFormat(f"the body is neither XML nor JSON (it starts with {text[:20]!r})")
 
 
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UndecodableBody(
+            f"the text contains an unpaired surrogate at character {error.start}"
+        ) from None
+
+
 def _from_xml(text: str) -> NotificationBase:
     root = parse_xml(text)
-    model = _model_for(child_text(root, "NotificationType"))
+    types = child_texts(root, "NotificationType")
+    if len(types) > 1:
+        raise InvalidFields([FieldProblem("NotificationType", "appears more than once")])
+    model = _model_for(types[0] if types else None)
     root_name = local_name(root)
     if root_name != model.XML_ROOT:
         raise RootElementMismatch(
@@ -80,22 +98,47 @@ def _from_xml(text: str) -> NotificationBase:
 
 def _from_json(text: str) -> NotificationBase:
     try:
-        document = json.loads(text, parse_constant=_refuse_constant)
+        document = json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int)
     except json.JSONDecodeError as error:
         raise MalformedJson(f"the JSON is not well-formed: {error}") from None
     except RecursionError:
         raise MalformedJson("the JSON is nested too deeply") from None
-    except ValueError as error:  # an integer with thousands of digits, NaN, Infinity
+    except ValueError as error:  # NaN, Infinity, an integer of thousands of digits
         raise MalformedJson(f"the JSON is not acceptable: {error}") from None
     if not isinstance(document, dict):
-        raise InvalidFields([FieldProblem("", "the JSON must be an object")])
-    if _LONE_SURROGATE_ESCAPE.search(text):
+        raise InvalidFields(
+            [FieldProblem("", f"the JSON must be an object, not {kind_of(document)}")]
+        )
+    if _SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(document)
+    if any(text.count(key) > 1 for key in _UNIQUE_KEYS):
+        json.loads(text, object_pairs_hook=_refuse_repeated_keys)
     return _validate(_model_for(document.get("NotificationType")), document)
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise MalformedJson(f"the JSON is not acceptable: {name} is not a JSON number")
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > 30:
+        raise MalformedJson(
+            f"the JSON is not acceptable: the number {shown(digits, 20)} is too long"
+        )
+    return int(digits)
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Only called when a key that matters appears twice in the text: find out whether it does
+    in one object, where ``json`` would silently keep the last."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise InvalidFields([FieldProblem(key, "appears more than once in one object")])
+            seen.add(key)
+    return document
 
 
 def _refuse_lone_surrogates(document: dict[str, Any]) -> None:
@@ -108,9 +151,11 @@ def _refuse_lone_surrogates(document: dict[str, Any]) -> None:
 def _model_for(notification_type: object) -> type[NotificationBase]:
     if notification_type is None:
         raise InvalidFields([FieldProblem("NotificationType", "is required")])
+    if notification_type == "":
+        raise InvalidFields([FieldProblem("NotificationType", "must not be empty")])
     if not isinstance(notification_type, str):
         raise InvalidFields(
-            [FieldProblem("NotificationType", f"expected text, found {_kind(notification_type)}")]
+            [FieldProblem("NotificationType", f"expected text, found {kind_of(notification_type)}")]
         )
     model = MODEL_BY_TYPE.get(notification_type)
     if model is None:
@@ -142,22 +187,22 @@ def _problem(detail: ErrorDetails) -> FieldProblem:
     if kind == "missing":
         message = "is required"
     elif kind == "string_type":
-        message = f"expected text, found {_kind(value)}"
+        message = f"expected text, found {kind_of(value)}"
     elif kind == "string_too_short":
         message = "must not be empty"
     elif kind == "string_too_long":
         message = f"is longer than {context.get('max_length')} characters"
     elif kind == "string_pattern_mismatch":
         what = "an email address" if path.endswith("Email") else "in the expected form"
-        message = f"{_shown(value)} is not {what}"
+        message = f"{shown(value)} is not {what}"
     elif kind in {"tuple_type", "list_type"}:
-        message = f"expected a list, found {_kind(value)}"
+        message = f"expected a list, found {kind_of(value)}"
     elif kind in {"model_type", "model_attributes_type", "dict_type"}:
-        message = f"expected an object, found {_kind(value)}"
+        message = f"expected an object, found {kind_of(value)}"
     elif kind == "greater_than_equal":
-        message = f"{_shown(value)} must not be negative"
+        message = f"{shown(value)} must not be negative"
     elif kind == "literal_error":
-        message = f"{_shown(value)} is not {context.get('expected')}"
+        message = f"{shown(value)} is not {context.get('expected')}"
     else:
         message = detail["msg"]
     return FieldProblem(path, message)
@@ -168,24 +213,3 @@ def _path(location: tuple[int | str, ...]) -> str:
     for part in location:
         path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
     return path
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

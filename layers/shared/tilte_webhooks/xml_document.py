@@ -49,12 +49,9 @@ def local_name(element: ET.Element) -> str:
     return element.tag.rpartition("}")[2]
 
 
-def child_text(root: ET.Element, name: str) -> str | None:
-    """The text of the first child called ``name``, or None when there is none."""
-    for child in root:
-        if local_name(child) == name:
-            return child.text or ""
-    return None
+def child_texts(root: ET.Element, name: str) -> list[str | None]:
+    """The text of every child called ``name`` (None where it is ``xsi:nil``)."""
+    return [_value(child, depth=2) for child in root if local_name(child) == name]
 
 
 def document_from_xml(root: ET.Element, event_element: str | None) -> dict[str, Any]:
