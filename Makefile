@@ -4,15 +4,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The SAM CLI pins older boto3 and pydantic than our runtime: it gets its own environment.
+SAM_VENV := .venv-sam
+SAM_INSTALLED := $(SAM_VENV)/.installed
+SAM_ENV := AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0
 
 .PHONY: install test lint typecheck template-check pytest schemas clean
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(SAM_INSTALLED)
 
 $(INSTALLED): requirements-dev.txt layers/shared/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(SAM_INSTALLED): requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
 ## Every check CI runs: lint, types, the template, then the tests.
@@ -25,10 +34,12 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-template-check: $(INSTALLED)
-	$(BIN)/cfn-lint template.yaml
+template-check: $(SAM_INSTALLED)
+	$(SAM_ENV) $(SAM_VENV)/bin/sam validate --lint --language-extensions --template template.yaml
+	$(SAM_VENV)/bin/cfn-lint template.yaml
 
-pytest: $(INSTALLED)
+# The template tests translate template.yaml with the SAM CLI's own code, in its environment.
+pytest: $(INSTALLED) $(SAM_INSTALLED)
 	$(BIN)/pytest
 
 ## Regenerate the committed JSON Schemas of the queue messages (tests fail when they are stale).
@@ -36,4 +47,4 @@ schemas: $(INSTALLED)
 	$(BIN)/tilte-webhooks schemas schemas/messages
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

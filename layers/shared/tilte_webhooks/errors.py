@@ -65,6 +65,12 @@ class InvalidPayload(NotificationError):
     code = "invalid_payload"
 
 
+class BadBase64(InvalidPayload):
+    """The request says its body is base64, and it is not."""
+
+    code = "bad_base64"
+
+
 class EmptyBody(InvalidPayload):
     code = "empty_body"
 
@@ -99,6 +105,12 @@ class RootElementMismatch(InvalidPayload):
     """The XML root element does not belong to the document's NotificationType."""
 
     code = "root_element_mismatch"
+
+
+class EventTooLarge(InvalidPayload):
+    """One event is too large for a queue message (only possible with huge unknown fields)."""
+
+    code = "event_too_large"
 
 
 @dataclass(frozen=True)

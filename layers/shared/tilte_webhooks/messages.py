@@ -42,6 +42,13 @@ from tilte_webhooks.notification_types import MODEL_BY_TYPE
 SCHEMA_VERSION = 1
 """Version of the message format; consumers refuse versions they do not know."""
 
+MAX_BATCH_BYTES = 256 * 1024
+"""SQS's historical limit on a message, and on a batch's total, bodies and attributes."""
+ATTRIBUTES_ALLOWANCE = 160
+"""Bytes counted for one message's attributes (names, types and values, generously)."""
+MAX_MESSAGE_BYTES = MAX_BATCH_BYTES - ATTRIBUTES_ALLOWANCE
+"""Largest message body the queues take with room for its attributes."""
+
 _IDENTITY_RULE = "tilte-event-id/1"
 """Changing what the event id covers changes this, and with it every id: avoid it."""
 
