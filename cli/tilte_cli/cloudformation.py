@@ -24,10 +24,26 @@ _SHORT_FORMS = {
     "Condition": "Condition",
     **{
         name: f"Fn::{name}"
-        for name in (
-            "GetAtt Sub Join Select Split If Equals Not And Or FindInMap Base64 Cidr ImportValue "
-            "GetAZs Length ToJsonString ForEach"
-        ).split()
+        for name in [
+            "GetAtt",
+            "Sub",
+            "Join",
+            "Select",
+            "Split",
+            "If",
+            "Equals",
+            "Not",
+            "And",
+            "Or",
+            "FindInMap",
+            "Base64",
+            "Cidr",
+            "ImportValue",
+            "GetAZs",
+            "Length",
+            "ToJsonString",
+            "ForEach",
+        ]
     },
 }
 

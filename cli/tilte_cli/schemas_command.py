@@ -13,13 +13,17 @@ from typing import Any
 
 from tilte_webhooks.messages import SCHEMA_VERSION, message_json_schemas
 
-DEFAULT_DIRECTORY = Path("schemas/messages")
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "schemas" / "messages"
 
 
 def register(commands: Any) -> None:
     command = commands.add_parser("schemas", help="write the queue messages' JSON Schemas")
     command.add_argument(
-        "directory", nargs="?", type=Path, default=DEFAULT_DIRECTORY, help="default: %(default)s"
+        "directory",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_DIRECTORY,
+        help="default: schemas/messages",
     )
     command.set_defaults(run=run)
 

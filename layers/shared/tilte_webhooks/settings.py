@@ -5,7 +5,6 @@ Only the handlers call :meth:`IngestSettings.from_environ`; logic receives the m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Annotated
 
@@ -25,7 +24,7 @@ class IngestSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     queue_urls: Mapping[str, str]
-    """NotificationType -> URL of its queue (``QUEUE_URLS``, a JSON object)."""
+    """NotificationType -> URL of its queue (``QUEUE_URL_<NotificationType>``)."""
     quarantine_bucket: Annotated[str, Field(min_length=1)]
     """Bucket that keeps every payload we did not queue (``QUARANTINE_BUCKET``)."""
     token_secret_id: str | None = None
@@ -55,7 +54,11 @@ class IngestSettings(BaseModel):
     def from_environ(cls, environ: Mapping[str, str]) -> IngestSettings:
         """Read the settings from environment variables (raises ``ValidationError``)."""
         return cls(
-            queue_urls=json.loads(environ.get("QUEUE_URLS") or "{}"),
+            queue_urls={
+                name: environ[f"QUEUE_URL_{name}"]
+                for name in NOTIFICATION_TYPES
+                if environ.get(f"QUEUE_URL_{name}")
+            },
             quarantine_bucket=environ.get("QUARANTINE_BUCKET", ""),
             token_secret_id=environ.get("TOKEN_SECRET_ID") or None,
             local_tokens=tuple(
