@@ -9,7 +9,7 @@ SAM_VENV := .venv-sam
 SAM_INSTALLED := $(SAM_VENV)/.installed
 SAM_ENV := AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0
 
-.PHONY: install test lint typecheck template-check pytest schemas clean
+.PHONY: install test lint typecheck template-check pytest schemas events clean
 
 install: $(INSTALLED) $(SAM_INSTALLED)
 
@@ -45,6 +45,10 @@ pytest: $(INSTALLED) $(SAM_INSTALLED)
 ## Regenerate the committed JSON Schemas of the queue messages (tests fail when they are stale).
 schemas: $(INSTALLED)
 	$(BIN)/tilte-webhooks schemas schemas/messages
+
+## Regenerate events/api/ (API Gateway events) from events/payloads/ (tests fail when stale).
+events: $(INSTALLED)
+	$(BIN)/tilte-webhooks api-events events/api
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

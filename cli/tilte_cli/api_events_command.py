@@ -20,7 +20,7 @@ from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOADS = ROOT / "events" / "payloads"
 DEFAULT_DIRECTORY = ROOT / "events" / "api"
-SAMPLE_TOKEN = "local-dev-token"
+SAMPLE_TOKEN = "local-dev-token"  # noqa: S105 (a public sample, accepted only locally)
 """The token in the sample events; ``events/sam-local-env.json`` makes the function accept it."""
 CONTENT_TYPES = {"xml": "application/xml; charset=utf-8", "json": "application/json"}
 

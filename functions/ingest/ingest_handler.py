@@ -22,7 +22,7 @@ from tilte_webhooks.aws.clients import client
 from tilte_webhooks.aws.quarantine import S3Quarantine
 from tilte_webhooks.aws.queues import SqsEventPublisher
 from tilte_webhooks.aws.tokens import FixedTokens, SecretTokens
-from tilte_webhooks.ingest import IngestOutcome, WebhookRequest, receive
+from tilte_webhooks.ingest import RETRY_AFTER_SECONDS, IngestOutcome, WebhookRequest, receive
 from tilte_webhooks.observability import logger, metrics
 from tilte_webhooks.settings import IngestSettings
 
@@ -62,6 +62,21 @@ def post_webhook() -> Response[str]:
     outcome = receive(request, **dependencies())
     _record(outcome)
     return Response(outcome.status, "application/json", json.dumps(outcome.body), outcome.headers)
+
+
+@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+def unexpected_error(error: Exception) -> Response[str]:
+    """A bug, not bad input: log it, count it, and ask Tilte to send again (nothing is lost)."""
+    logger.exception("unexpected error while receiving a webhook")
+    metrics.add_metric("IngestErrors", MetricUnit.Count, 1)
+    return Response(
+        503,
+        "application/json",
+        json.dumps(
+            {"error": {"code": "internal_error", "message": "an unexpected error; send again"}}
+        ),
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _record(outcome: IngestOutcome) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 
@@ -19,3 +21,12 @@ def payload_path(notification_type: str, fmt: str) -> Path:
 
 def payload_bytes(notification_type: str, fmt: str) -> bytes:
     return payload_path(notification_type, fmt).read_bytes()
+
+
+API_EVENTS = ROOT / "events" / "api"
+
+
+def api_event(name: str) -> dict[str, Any]:
+    """One of the API Gateway events in ``events/api/`` (``Subscribe-xml``, ``bad-no-token``...)."""
+    event: dict[str, Any] = json.loads((API_EVENTS / f"{name}.json").read_text(encoding="utf-8"))
+    return event

@@ -124,17 +124,16 @@ def receive(
     refusal = _authenticate(request, settings, tokens)
     if refusal is not None:
         return refusal
-    messages: list[EventMessage]
     try:
         body = _body_bytes(request)
         notification = parse_notification(
             body, request.headers.get("content-type"), max_body_bytes=settings.max_body_bytes
         )
-    except UnknownNotificationType as error:
-        return _keep_unknown_type(request, error, quarantine)
         notification_type: str = getattr(notification, "notification_type")  # noqa: B009
         messages = fan_out(notification)
         _refuse_oversized(messages)
+    except UnknownNotificationType as error:
+        return _keep_unknown_type(request, error, quarantine)
     except NotificationError as error:
         return _keep_rejected(request, error, quarantine)
     result = publisher.publish(notification_type, messages)
