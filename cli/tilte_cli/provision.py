@@ -22,7 +22,8 @@ def provision(
     token: str | None = None,
     endpoint_url: str | None = None,
 ) -> Resolver:
-    """Create the queues, buckets and secrets; the resolver knows their URLs, ARNs and names.
+    """Create the queues, buckets, secrets and tables; the resolver knows their URLs, ARNs and
+    names.
 
     ``token`` becomes the secret's ``{"token": ...}``; without it the secret holds no token,
     and the ingest refuses every request.
@@ -30,11 +31,12 @@ def provision(
     resolver = Resolver(template)
     clients = {
         service: session.client(service, endpoint_url=endpoint_url)
-        for service in ("sqs", "s3", "secretsmanager")
+        for service in ("sqs", "s3", "secretsmanager", "dynamodb")
     }
     _create_queues(template, clients["sqs"], resolver, prefix)
     _create_buckets(template, clients["s3"], resolver, prefix)
     _create_secrets(template, clients["secretsmanager"], resolver, prefix, token)
+    _create_tables(template, clients["dynamodb"], resolver, prefix)
     return resolver
 
 
@@ -100,3 +102,22 @@ def _create_secrets(
         value = json.dumps({"token": token} if token else {})
         arn = secrets.create_secret(Name=f"{prefix}{name}", SecretString=value)["ARN"]
         resolver.refs[name] = arn
+
+
+def _create_tables(
+    template: Mapping[str, Any], dynamodb: Any, resolver: Resolver, prefix: str
+) -> None:
+    for name, properties in resources_of_type(template, "AWS::DynamoDB::Table").items():
+        resolved = resolver.resolve(properties)
+        table = f"{prefix}{name}"
+        request: dict[str, Any] = {
+            "TableName": table,
+            "AttributeDefinitions": resolved["AttributeDefinitions"],
+            "KeySchema": resolved["KeySchema"],
+            "BillingMode": resolved.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if "GlobalSecondaryIndexes" in resolved:
+            request["GlobalSecondaryIndexes"] = resolved["GlobalSecondaryIndexes"]
+        description = dynamodb.create_table(**request)["TableDescription"]
+        resolver.refs[name] = table
+        resolver.attributes[name, "Arn"] = description["TableArn"]

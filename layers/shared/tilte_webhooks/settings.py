@@ -69,3 +69,27 @@ class IngestSettings(BaseModel):
             allow_unauthenticated=_flag(environ.get("ALLOW_UNAUTHENTICATED")),
             max_body_bytes=int(environ.get("MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
         )
+
+
+class ConsumerSettings(BaseModel):
+    """The tables a consumer function writes to; each function is given only its own."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tables: Mapping[str, str]
+    """Domain (``subscribers``, ``suppressions``, ``campaigns``) -> table name."""
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ConsumerSettings:
+        variables = {
+            "subscribers": "SUBSCRIBERS_TABLE",
+            "suppressions": "SUPPRESSIONS_TABLE",
+            "campaigns": "CAMPAIGNS_TABLE",
+        }
+        return cls(
+            tables={
+                domain: environ[variable]
+                for domain, variable in variables.items()
+                if environ.get(variable)
+            }
+        )
