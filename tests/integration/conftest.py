@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import consumer_handler
 import ingest_handler
 import pytest
 from moto import mock_aws
@@ -35,15 +36,14 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture
 def stack(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
-    """The template's queues, bucket and secret (holding TOKEN), and the ingest's environment
-    exactly as the template defines it."""
+    """The template's queues, bucket, secret (holding TOKEN) and tables, and the functions'
+    environment exactly as the template defines it (one process plays every function)."""
     template = load_template()
     resolver = provision(template, aws, token=TOKEN)
-    function = template["Resources"]["IngestFunction"]["Properties"]
-    environment = {
-        **template["Globals"]["Function"]["Environment"]["Variables"],
-        **function["Environment"]["Variables"],
-    }
+    environment = dict(template["Globals"]["Function"]["Environment"]["Variables"])
+    for function in ("IngestFunction", "SubscribersFunction", "SuppressionsFunction",
+                     "EngagementFunction", "CampaignsFunction"):  # fmt: skip
+        environment |= template["Resources"][function]["Properties"]["Environment"]["Variables"]
     for name, value in resolver.resolve(environment).items():
         monkeypatch.setenv(name, str(value))
     _forget_cached_clients()
@@ -53,4 +53,5 @@ def stack(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
 
 def _forget_cached_clients() -> None:
     ingest_handler.dependencies.cache_clear()
+    consumer_handler.dependencies.cache_clear()
     clients.client.cache_clear()

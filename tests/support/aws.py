@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tilte_cli.cloudformation import Resolver
+from tilte_webhooks.aws.queries import ReceiverData
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 
 
@@ -65,6 +66,22 @@ class LocalStack:
             yield received
         finally:
             sender.meta.events.unregister(event, drain_after_send)
+
+    def data(self) -> ReceiverData:
+        """The query code ``tilte-webhooks show`` uses, over the stack's tables."""
+        tables = {
+            "subscribers": self.resolver.refs["SubscribersTable"],
+            "suppressions": self.resolver.refs["SuppressionsTable"],
+            "campaigns": self.resolver.refs["CampaignsTable"],
+        }
+        return ReceiverData(self.client("dynamodb"), tables)
+
+    def queued_bodies(self) -> dict[str, list[str]]:
+        """Receive and delete every queued message, by NotificationType."""
+        return {
+            name: [message["Body"] for message in self.drain(self.queue_url(name))]
+            for name in NOTIFICATION_TYPES
+        }
 
     def queued_counts(self) -> dict[str, int]:
         sqs = self.client("sqs")

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import consumer_handler
 import ingest_handler
 
 
@@ -30,3 +31,9 @@ def invoke_ingest(event: dict[str, Any]) -> Answer:
     """The ingest handler's HTTP answer to an API Gateway event."""
     response = ingest_handler.lambda_handler(event, FakeLambdaContext())
     return Answer(response["statusCode"], json.loads(response["body"]), response["headers"])
+
+
+def invoke_consumer(event: dict[str, Any]) -> list[str]:
+    """The message ids a consumer reports as failed for an SQS event."""
+    response = consumer_handler.lambda_handler(event, FakeLambdaContext("Consumer"))
+    return [failure["itemIdentifier"] for failure in response["batchItemFailures"]]
