@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import consumer_handler
 import pytest
 from botocore.exceptions import ClientError
 
-import consumer_handler
 from tests.support.aws import LocalStack
 from tests.support.lambda_calls import invoke_consumer, invoke_ingest
 from tests.support.payloads import api_event
