@@ -119,7 +119,8 @@ def test_any_order_and_any_repeats_give_the_in_order_state(
     shuffled = ReceiverData(stack.client("dynamodb"), tables_of(second_copy))
     expected = in_order.subscriber(list_id, "subscriber-1")
     actual = shuffled.subscriber(list_id, "subscriber-1")
-    assert expected is not None and actual is not None
+    assert expected is not None
+    assert actual is not None
     # One event may arrive with two spellings of its instant ("…Z", "…+02:00"); the first
     # spelling received is kept, so dates compare as instants.
     assert instants(actual) == instants(expected)
