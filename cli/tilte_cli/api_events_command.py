@@ -11,17 +11,19 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
-from base64 import b64encode
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tilte_cli.cloudformation import ROOT
+from tilte_cli.local_api import http_api_event
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 
-ROOT = Path(__file__).resolve().parents[2]
 PAYLOADS = ROOT / "events" / "payloads"
 DEFAULT_DIRECTORY = ROOT / "events" / "api"
 SAMPLE_TOKEN = "local-dev-token"  # noqa: S105 (a public sample, accepted only locally)
 """The token in the sample events; ``events/sam-local-env.json`` makes the function accept it."""
+SAMPLE_TIME = datetime(2024, 8, 7, 15, 50, 3, tzinfo=UTC)
 CONTENT_TYPES = {"xml": "application/xml; charset=utf-8", "json": "application/json"}
 
 
@@ -45,12 +47,11 @@ def api_event(
 ) -> dict[str, Any]:
     """The event API Gateway's HTTP API gives Lambda for ``POST /webhooks``."""
     query = {"token": SAMPLE_TOKEN} if query is None else query
-    return {
-        "version": "2.0",
-        "routeKey": "POST /webhooks",
-        "rawPath": "/webhooks",
-        "rawQueryString": "&".join(f"{key}={value}" for key, value in query.items()),
-        "headers": {
+    return http_api_event(
+        method="POST",
+        path="/webhooks",
+        raw_query="&".join(f"{key}={value}" for key, value in query.items()),
+        headers={
             "content-length": str(len(body)),
             "content-type": content_type,
             "host": "abc123.execute-api.us-east-1.amazonaws.com",
@@ -58,28 +59,13 @@ def api_event(
             "x-forwarded-for": "203.0.113.10",
             "x-forwarded-proto": "https",
         },
-        **({"queryStringParameters": query} if query else {}),
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "abc123",
-            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
-            "domainPrefix": "abc123",
-            "http": {
-                "method": "POST",
-                "path": "/webhooks",
-                "protocol": "HTTP/1.1",
-                "sourceIp": "203.0.113.10",
-                "userAgent": "Tilte-Webhooks",
-            },
-            "requestId": request_id,
-            "routeKey": "POST /webhooks",
-            "stage": "$default",
-            "time": "07/Aug/2024:15:50:03 +0000",
-            "timeEpoch": 1723045803000,
-        },
-        "body": b64encode(body).decode("ascii") if binary else body.decode("utf-8"),
-        "isBase64Encoded": binary,
-    }
+        body=body,
+        binary=binary,
+        request_id=request_id,
+        source_ip="203.0.113.10",
+        api_id="abc123",
+        at=SAMPLE_TIME,
+    )
 
 
 def sample_events() -> dict[str, dict[str, Any]]:

@@ -17,7 +17,9 @@ from typing import Any
 
 import yaml
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+"""The repository (or the source tree of an editable install)."""
+TEMPLATE = ROOT / "template.yaml"
 
 _SHORT_FORMS = {
     "Ref": "Ref",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from tilte_cli import api_events_command, parse_command, schemas_command, show_command
+from tilte_cli import (
+    api_events_command,
+    parse_command,
+    schemas_command,
+    send_command,
+    serve_command,
+    show_command,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -15,6 +22,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parse_command.register(commands)
+    serve_command.register(commands)
+    send_command.register(commands)
     show_command.register(commands)
     schemas_command.register(commands)
     api_events_command.register(commands)

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from tilte_cli.cloudformation import Resolver, resources_of_type
+from tilte_cli.local_stack import PREFIX
 
 
 def provision(
     template: Mapping[str, Any],
     session: Any,
     *,
-    prefix: str = "tilte-",
+    prefix: str = PREFIX,
     token: str | None = None,
     endpoint_url: str | None = None,
 ) -> Resolver:

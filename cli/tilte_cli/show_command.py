@@ -4,11 +4,9 @@
     tilte-webhooks show suppression EMAIL [--json]
     tilte-webhooks show campaign CAMPAIGN_ID [--events] [--json]
 
-Where the tables are, first match wins:
-
-1. ``--stack NAME`` (or ``AWS_SAM_STACK_NAME``): a deployed stack's Outputs;
-2. ``SUBSCRIBERS_TABLE``, ``SUPPRESSIONS_TABLE``, ``CAMPAIGNS_TABLE``;
-3. the local stack's tables (``tilte-SubscribersTable``...), at ``AWS_ENDPOINT_URL``.
+Without ``--stack`` they read the local stack of ``make run`` (at ``AWS_ENDPOINT_URL``, or
+``127.0.0.1:$AWS_PORT``); with ``--stack NAME`` (or ``AWS_SAM_STACK_NAME``), the tables a
+deployed stack names in its Outputs, with the usual AWS credentials and region.
 """
 
 from __future__ import annotations
@@ -21,16 +19,17 @@ from collections.abc import Mapping
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError, EndpointConnectionError
 
+from tilte_cli import local_stack
 from tilte_webhooks.aws.queries import ReceiverData
 
-LOCAL_PREFIX = "tilte-"
 TABLES = {
-    "subscribers": ("SUBSCRIBERS_TABLE", "SubscribersTable"),
-    "suppressions": ("SUPPRESSIONS_TABLE", "SuppressionsTable"),
-    "campaigns": ("CAMPAIGNS_TABLE", "CampaignsTable"),
+    "subscribers": "SubscribersTable",
+    "suppressions": "SuppressionsTable",
+    "campaigns": "CampaignsTable",
 }
-"""Domain -> (environment variable, template logical id; its Output is ``<id>Name``)."""
+"""Domain -> the table's logical id in the template; its Output is ``<id>Name``."""
 
 
 def register(commands: Any) -> None:
@@ -53,19 +52,33 @@ def register(commands: Any) -> None:
         parser.set_defaults(run=run)
 
 
-def table_names(stack: str | None, environ: Mapping[str, str]) -> dict[str, str]:
+def receiver_data(stack: str | None, environ: Mapping[str, str]) -> ReceiverData:
+    """The query code over a deployed stack's tables, or else over the local stack's."""
     if stack:
         outputs = boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0]
         by_key = {o["OutputKey"]: o["OutputValue"] for o in outputs.get("Outputs", [])}
-        return {domain: by_key[f"{logical}Name"] for domain, (_, logical) in TABLES.items()}
-    return {
-        domain: environ.get(variable) or f"{LOCAL_PREFIX}{logical}"
-        for domain, (variable, logical) in TABLES.items()
-    }
+        tables = {domain: by_key[f"{logical}Name"] for domain, logical in TABLES.items()}
+        return ReceiverData(boto3.client("dynamodb"), tables)
+    session = local_stack.local_session(environ)
+    dynamodb = session.client("dynamodb", endpoint_url=local_stack.aws_endpoint(environ))
+    tables = {domain: f"{local_stack.PREFIX}{logical}" for domain, logical in TABLES.items()}
+    return ReceiverData(dynamodb, tables)
 
 
 def run(args: argparse.Namespace) -> int:
-    data = ReceiverData(boto3.client("dynamodb"), table_names(args.stack, os.environ))
+    try:
+        return show(receiver_data(args.stack, os.environ), args)
+    except EndpointConnectionError as error:
+        where = (
+            f"stack {args.stack!r}" if args.stack else "the local stack (is `make run` running?)"
+        )
+        print(f"error: unreachable: cannot reach {where}: {error}", file=sys.stderr)
+    except ClientError as error:
+        print(f"error: aws: {error}", file=sys.stderr)
+    return 1
+
+
+def show(data: ReceiverData, args: argparse.Namespace) -> int:
     if args.what == "subscriber":
         found = data.subscriber(args.list_id, args.subscriber_id)
         if found is None:
@@ -88,19 +101,33 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(document: dict[str, Any], as_json: bool) -> int:
-    if as_json:
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-        return 0
+    print(json.dumps(document, indent=2, ensure_ascii=False) if as_json else _table(document))
+    return 0
+
+
+def _table(document: dict[str, Any]) -> str:
+    """One ``name  value`` line per field; mappings and lists follow their name, indented."""
     width = max(len(key) for key in document)
+    lines: list[str] = []
     for key, value in document.items():
         if isinstance(value, dict):
-            print(f"{key:<{width}}  {'(none)' if not value else ''}")
-            for name, count in value.items():
-                print(f"{'':<{width}}    {name}: {count}")
+            lines.append(f"{key:<{width}}  {'' if value else '(none)'}")
+            lines.extend(f"    {name}  {count}" for name, count in value.items())
         elif isinstance(value, list):
-            print(f"{key:<{width}}  {len(value)}")
-            for row in value:
-                print(f"{'':<{width}}    " + "  ".join(str(item) for item in row.values()))
+            lines.append(f"{key:<{width}}  {len(value)}")
+            lines.extend(_columns([[str(item) for item in row.values()] for row in value]))
         else:
-            print(f"{key:<{width}}  {'-' if value is None else value}")
-    return 0
+            lines.append(f"{key:<{width}}  {'-' if value is None else value}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _columns(rows: list[list[str]]) -> list[str]:
+    """Rows of cells, indented, each column as wide as its widest cell."""
+    widths = [
+        max(len(row[i]) for row in rows if i < len(row))
+        for i in range(max(map(len, rows), default=0))
+    ]
+    return [
+        "    " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        for row in rows
+    ]

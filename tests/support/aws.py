@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tilte_cli.cloudformation import Resolver
+from tilte_cli.show_command import TABLES
 from tilte_webhooks.aws.queries import ReceiverData
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 
@@ -69,11 +70,7 @@ class LocalStack:
 
     def data(self) -> ReceiverData:
         """The query code ``tilte-webhooks show`` uses, over the stack's tables."""
-        tables = {
-            "subscribers": self.resolver.refs["SubscribersTable"],
-            "suppressions": self.resolver.refs["SuppressionsTable"],
-            "campaigns": self.resolver.refs["CampaignsTable"],
-        }
+        tables = {domain: self.resolver.refs[logical] for domain, logical in TABLES.items()}
         return ReceiverData(self.client("dynamodb"), tables)
 
     def queued_bodies(self) -> dict[str, list[str]]:
