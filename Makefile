@@ -9,7 +9,7 @@ SAM_VENV := .venv-sam
 SAM_INSTALLED := $(SAM_VENV)/.installed
 SAM_ENV := AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0
 
-.PHONY: install test lint typecheck template-check pytest schemas events clean
+.PHONY: run install test lint typecheck template-check pytest schemas events clean
 
 install: $(INSTALLED) $(SAM_INSTALLED)
 
@@ -23,6 +23,10 @@ $(SAM_INSTALLED): requirements-sam.txt
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
+
+## The receiver on this machine: moto's server, the API and the consumers (docs/LOCAL.md).
+run: $(INSTALLED)
+	$(BIN)/tilte-webhooks serve
 
 ## Every check CI runs: lint, types, the template, then the tests.
 test: lint typecheck template-check pytest

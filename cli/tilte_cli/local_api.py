@@ -118,6 +118,11 @@ class LocalHttpApi:
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="http-api")
 
+    @property
+    def port(self) -> int:
+        port: int = self._server.server_address[1]
+        return port
+
     def start(self) -> None:
         self._thread.start()
 

@@ -85,7 +85,10 @@ def local_pipeline(environ: MutableMapping[str, str], *, verbose: bool = False) 
             endpoint_url=aws["AWS_ENDPOINT_URL"],
         )
         environ.update(aws)
-        environ.update(local_stack.function_environment(template, resolver))
+        try:
+            environ.update(local_stack.function_environment(template, resolver))
+        except ValueError as error:
+            raise StartError(str(error)) from None
         if not verbose:
             environ.update(QUIET_FUNCTIONS)
             stack.enter_context(contextlib.redirect_stdout(WithoutMetrics(sys.stdout)))

@@ -14,6 +14,9 @@ from tilte_cli.show_command import TABLES
 from tilte_webhooks.aws.queries import ReceiverData
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 
+PENDING = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+"""The queue attributes that count messages not yet deleted."""
+
 
 @dataclass
 class LocalStack:
@@ -81,15 +84,19 @@ class LocalStack:
         }
 
     def queued_counts(self) -> dict[str, int]:
+        """Messages not yet deleted, by NotificationType: waiting, or received and in flight."""
         sqs = self.client("sqs")
-        return {
-            name: int(
-                sqs.get_queue_attributes(
-                    QueueUrl=self.queue_url(name), AttributeNames=["ApproximateNumberOfMessages"]
-                )["Attributes"]["ApproximateNumberOfMessages"]
-            )
-            for name in NOTIFICATION_TYPES
-        }
+        counts = {}
+        for name in NOTIFICATION_TYPES:
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=self.queue_url(name),
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                ],
+            )["Attributes"]
+            counts[name] = sum(int(value) for value in attributes.values())
+        return counts
 
     @property
     def bucket(self) -> str:

@@ -1,0 +1,214 @@
+"""The local stack as a user runs it: ``tilte-webhooks serve`` (what ``make run`` runs) on free
+ports, the twenty seed payloads posted with ``send``, the data read with ``show``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.support.aws import PENDING
+from tests.support.payloads import PAYLOADS, SAMPLES, payload_path
+from tilte_cli import local_stack
+from tilte_cli.show_command import receiver_data
+
+COMMAND = Path(sys.executable).with_name("tilte-webhooks")
+TOKEN = "t0k-end-to-end"
+LIST = "4dbce53b396949c88068ba652aa1c5a7"
+CAMPAIGN_11A = "aa4c33c978ed429c9cac265c4915d621"
+CAMPAIGN_12A = "90726d92332c4b9fbaf3cbd8ff0bd221"
+MACHETQECC = "kjhvkf.machetqecc@striata.com"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[str]
+    environ: dict[str, str]
+    output: list[str] = field(default_factory=list)
+
+    def wait_for(self, line: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if line in self.output:
+                return
+            assert self.process.poll() is None, "\n".join(self.output)
+            time.sleep(0.1)
+        raise AssertionError(f"no {line!r} in {timeout} s:\n" + "\n".join(self.output))
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(COMMAND), *args],
+            env=self.environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+@pytest.fixture
+def running() -> Iterator[RunningStack]:
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "API_", "WEBHOOK_"))
+    } | {"API_PORT": str(free_port()), "AWS_PORT": str(free_port()), "WEBHOOK_TOKEN": TOKEN}
+    process = subprocess.Popen(
+        [str(COMMAND), "serve"],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    stack = RunningStack(process, environ)
+    assert process.stdout is not None
+    reader = threading.Thread(
+        target=lambda: stack.output.extend(line.rstrip("\n") for line in process.stdout),  # type: ignore[union-attr]
+        daemon=True,
+    )
+    reader.start()
+    try:
+        yield stack
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        reader.join()
+        process.stdout.close()
+
+
+def test_make_run_turns_every_seed_payload_into_data_and_stops_cleanly(
+    running: RunningStack,
+) -> None:
+    running.wait_for("ready; Ctrl-C stops", timeout=60)
+    api_port, aws_port = int(running.environ["API_PORT"]), int(running.environ["AWS_PORT"])
+    assert f"  URL:   http://127.0.0.1:{api_port}/webhooks" in running.output
+    assert f"  token: {TOKEN}" in running.output
+
+    # When the twenty seed payloads are posted
+    sent = running.run("send", *(str(payload_path(*sample)) for sample in SAMPLES))
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert "status  202: 20" in sent.stdout.splitlines()
+
+    # Then every queue drains (no message waiting or in flight, none dead-lettered)
+    sqs = local_stack.local_session(running.environ).client(
+        "sqs", endpoint_url=local_stack.aws_endpoint(running.environ)
+    )
+    urls = sqs.list_queues(QueueNamePrefix=local_stack.PREFIX)["QueueUrls"]
+    assert len(urls) == 20
+
+    def pending() -> dict[str, int]:
+        counts = {}
+        for url in urls:
+            attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=PENDING)[
+                "Attributes"
+            ]
+            counts[url] = sum(int(value) for value in attributes.values())
+        return counts
+
+    deadline = time.monotonic() + 60
+    while any(pending().values()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(pending().values()), pending()
+
+    # And the data is exactly what the samples imply, read by the code `show` uses
+    data = receiver_data(None, running.environ)
+    assert data.campaign(CAMPAIGN_11A) == {
+        "campaignId": CAMPAIGN_11A,
+        "name": "TestCampaign11a",
+        "sentAt": None,
+        "recipientCount": None,
+        "statsUpdatedAt": None,
+        "delivered": 0,
+        "bounced": 0,
+        # The XML and JSON samples share every event except two opens' and two clicks' dates
+        "opens": 3,
+        "uniqueOpens": 2,
+        "clicks": 4,
+        "uniqueClicks": 2,
+        "bouncedByType": {},
+        "clicksByUrl": {"https://www.google.com": 2, "https://www.mail.com": 2},
+    }
+    assert data.campaign(CAMPAIGN_12A) == {
+        "campaignId": CAMPAIGN_12A,
+        "name": "TestCampaign12a",
+        "sentAt": "2024-08-07T15:48:37.3343743Z",
+        "recipientCount": 2,
+        "statsUpdatedAt": "2024-08-07T15:49:05.5711434Z",
+        "delivered": 1,
+        "bounced": 1,
+        "opens": 0,
+        "uniqueOpens": 0,
+        "clicks": 0,
+        "uniqueClicks": 0,
+        "bouncedByType": {"S": 1},
+        "clicksByUrl": {},
+    }
+    assert [(row["subscriberId"], row["status"]) for row in data.list_subscribers(LIST)] == [
+        ("alwskd.myemail@mail.com", "subscribed"),
+        (MACHETQECC, "unsubscribed"),
+        ("kjhvkf.myemail@mail.com", "subscribed"),
+        ("ksdjh.myemail@mail.com", "subscribed"),
+    ]
+    assert data.suppression(MACHETQECC.upper())["suppressed"] is True
+
+    # And `show` finds the local stack with AWS_PORT alone
+    shown = subprocess.run(
+        [str(COMMAND), "show", "suppression", MACHETQECC, "--json"],
+        env={"PATH": os.environ.get("PATH", ""), "AWS_PORT": str(aws_port), "HOME": "/nonexistent"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (shown.returncode, shown.stderr) == (0, ""), shown.stderr
+    assert json.loads(shown.stdout) == {
+        "email": MACHETQECC,
+        "suppressed": True,
+        "since": "2024-08-07T13:34:06.1412763Z",
+    }
+
+    # When it is interrupted, as Ctrl-C does
+    running.process.send_signal(signal.SIGINT)
+
+    # Then it stops, and nothing is left listening
+    assert running.process.wait(timeout=30) == 0
+    assert running.output[-1] == "stopped"
+    assert not listening(api_port)
+    assert not listening(aws_port)
+
+
+def test_a_wrong_token_is_refused(running: RunningStack) -> None:
+    running.wait_for("ready; Ctrl-C stops", timeout=60)
+
+    refused = running.run("send", str(PAYLOADS / "Subscribe.json"), "--token", "wrong")
+
+    assert refused.returncode == 1
+    assert refused.stdout.splitlines()[0].startswith(f"401  {PAYLOADS / 'Subscribe.json'}  ")
