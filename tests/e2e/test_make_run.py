@@ -6,108 +6,24 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import pytest
-
+from tests.e2e.conftest import COMMAND, TOKEN, RunningStack, listening
 from tests.support.aws import PENDING
 from tests.support.payloads import PAYLOADS, SAMPLES, payload_path
 from tilte_cli import local_stack
 from tilte_cli.show_command import receiver_data
 
-COMMAND = Path(sys.executable).with_name("tilte-webhooks")
-TOKEN = "t0k-end-to-end"
 LIST = "4dbce53b396949c88068ba652aa1c5a7"
 CAMPAIGN_11A = "aa4c33c978ed429c9cac265c4915d621"
 CAMPAIGN_12A = "90726d92332c4b9fbaf3cbd8ff0bd221"
 MACHETQECC = "kjhvkf.machetqecc@striata.com"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-@dataclass
-class RunningStack:
-    process: subprocess.Popen[str]
-    environ: dict[str, str]
-    output: list[str] = field(default_factory=list)
-
-    def wait_for(self, line: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if line in self.output:
-                return
-            assert self.process.poll() is None, "\n".join(self.output)
-            time.sleep(0.1)
-        raise AssertionError(f"no {line!r} in {timeout} s:\n" + "\n".join(self.output))
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(COMMAND), *args],
-            env=self.environ,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-
-@pytest.fixture
-def running() -> Iterator[RunningStack]:
-    environ = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "API_", "WEBHOOK_"))
-    } | {"API_PORT": str(free_port()), "AWS_PORT": str(free_port()), "WEBHOOK_TOKEN": TOKEN}
-    process = subprocess.Popen(
-        [str(COMMAND), "serve"],
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    stack = RunningStack(process, environ)
-    assert process.stdout is not None
-    reader = threading.Thread(
-        target=lambda: stack.output.extend(line.rstrip("\n") for line in process.stdout),  # type: ignore[union-attr]
-        daemon=True,
-    )
-    reader.start()
-    try:
-        yield stack
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        reader.join()
-        process.stdout.close()
-
-
 def test_make_run_turns_every_seed_payload_into_data_and_stops_cleanly(
     running: RunningStack,
 ) -> None:
-    running.wait_for("ready; Ctrl-C stops", timeout=60)
     api_port, aws_port = int(running.environ["API_PORT"]), int(running.environ["AWS_PORT"])
     assert f"  URL:   http://127.0.0.1:{api_port}/webhooks" in running.output
     assert f"  token: {TOKEN}" in running.output
@@ -206,7 +122,6 @@ def test_make_run_turns_every_seed_payload_into_data_and_stops_cleanly(
 
 
 def test_a_wrong_token_is_refused(running: RunningStack) -> None:
-    running.wait_for("ready; Ctrl-C stops", timeout=60)
 
     refused = running.run("send", str(PAYLOADS / "Subscribe.json"), "--token", "wrong")
 
