@@ -67,8 +67,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def local_pipeline(environ: MutableMapping[str, str], *, verbose: bool = False) -> Iterator[None]:
-    """Everything running, until the block ends; then everything stopped."""
+def local_pipeline(
+    environ: MutableMapping[str, str], *, verbose: bool = False, quiet: bool = False
+) -> Iterator[None]:
+    """Everything running, until the block ends; then everything stopped. ``quiet`` prints
+    nothing of its own (no banner, no line per request or batch)."""
     aws_port, api_port = local_stack.aws_port(environ), local_stack.api_port(environ)
     for port in (aws_port, api_port):
         _check_free(port)
@@ -93,18 +96,21 @@ def local_pipeline(environ: MutableMapping[str, str], *, verbose: bool = False) 
             environ.update(QUIET_FUNCTIONS)
             stack.enter_context(contextlib.redirect_stdout(WithoutMetrics(sys.stdout)))
         functions = load_functions(template)
-        api = LocalHttpApi(http_api_routes(template, functions), api_port, _report_request)
+        api = LocalHttpApi(
+            http_api_routes(template, functions), api_port, _silent if quiet else _report_request
+        )
         api.start()
         stack.callback(api.stop)
         sqs = local_stack.local_session(aws).client("sqs", endpoint_url=aws["AWS_ENDPOINT_URL"])
         pollers = [
-            SqsPoller(source, sqs, _report_batch)
+            SqsPoller(source, sqs, _silent if quiet else _report_batch)
             for source in sqs_event_sources(template, resolver, functions)
         ]
         for poller in pollers:
             poller.start()
         stack.callback(_stop_all, pollers)
-        _print_banner(local_stack.webhook_url({"API_PORT": str(api_port)}), token, aws_port)
+        if not quiet:
+            _print_banner(local_stack.webhook_url({"API_PORT": str(api_port)}), token, aws_port)
         yield
 
 
@@ -180,6 +186,10 @@ def _print_banner(url: str, token: str, aws_port: int) -> None:
         ),
         flush=True,
     )
+
+
+def _silent(*_: Any) -> None:
+    pass
 
 
 def _report_request(method: str, path: str, status: int, seconds: float) -> None:
