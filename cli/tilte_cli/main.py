@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from tilte_cli import (
     api_events_command,
     parse_command,
+    redrive_command,
+    replay_command,
     schemas_command,
     send_command,
     serve_command,
@@ -25,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve_command.register(commands)
     send_command.register(commands)
     show_command.register(commands)
+    redrive_command.register(commands)
+    replay_command.register(commands)
     schemas_command.register(commands)
     api_events_command.register(commands)
     args = parser.parse_args(argv)

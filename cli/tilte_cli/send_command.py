@@ -79,11 +79,14 @@ class Sender:
         self._token = token
         self._local = threading.local()
 
-    def post(self, path: Path, body: bytes) -> Result:
-        headers = {
-            "Content-Type": CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-            "Authorization": f"Bearer {self._token}",
-        }
+    def post(self, path: Path, body: bytes, content_type: str | None = None) -> Result:
+        """POST ``body``; its content type is ``content_type`` (none at all when empty), or
+        else the one ``path``'s extension implies."""
+        if content_type is None:
+            content_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        headers = {"Authorization": f"Bearer {self._token}"}
+        if content_type:
+            headers["Content-Type"] = content_type
         started = time.perf_counter()
         try:
             connection = self._connection()

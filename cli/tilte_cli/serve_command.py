@@ -20,14 +20,15 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from tilte_cli import local_stack
 from tilte_cli.cloudformation import ROOT, load_template
 from tilte_cli.event_sources import SqsEventSource, SqsPoller, sqs_event_sources
-from tilte_cli.lambda_runtime import load_functions
+from tilte_cli.lambda_runtime import LocalFunction, load_functions
 from tilte_cli.local_api import LocalHttpApi, http_api_routes
 from tilte_cli.provision import provision
 
@@ -40,6 +41,15 @@ Powertools then never clears them: they pile up in memory and warn on every requ
 
 class StartError(Exception):
     """The stack cannot start (a port in use, moto not answering)."""
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The running parts, for code that drives the local stack from this process."""
+
+    functions: Mapping[str, LocalFunction]
+    """Logical id -> the function; its ``handler`` may be wrapped while it runs."""
+    pollers: list[SqsPoller]
 
 
 def register(commands: Any) -> None:
@@ -69,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 @contextmanager
 def local_pipeline(
     environ: MutableMapping[str, str], *, verbose: bool = False, quiet: bool = False
-) -> Iterator[None]:
+) -> Iterator[Pipeline]:
     """Everything running, until the block ends; then everything stopped. ``quiet`` prints
     nothing of its own (no banner, no line per request or batch)."""
     aws_port, api_port = local_stack.aws_port(environ), local_stack.api_port(environ)
@@ -111,7 +121,7 @@ def local_pipeline(
         stack.callback(_stop_all, pollers)
         if not quiet:
             _print_banner(local_stack.webhook_url({"API_PORT": str(api_port)}), token, aws_port)
-        yield
+        yield Pipeline(functions, pollers)
 
 
 def _stop_all(pollers: list[SqsPoller]) -> None:

@@ -18,10 +18,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-import boto3
-from botocore.exceptions import ClientError, EndpointConnectionError
-
-from tilte_cli import local_stack
+from tilte_cli import stack_resources
 from tilte_webhooks.aws.queries import ReceiverData
 
 TABLES = {
@@ -29,7 +26,7 @@ TABLES = {
     "suppressions": "SuppressionsTable",
     "campaigns": "CampaignsTable",
 }
-"""Domain -> the table's logical id in the template; its Output is ``<id>Name``."""
+"""Domain -> the table's logical id in the template (see :mod:`stack_resources`)."""
 
 
 def register(commands: Any) -> None:
@@ -54,27 +51,16 @@ def register(commands: Any) -> None:
 
 def receiver_data(stack: str | None, environ: Mapping[str, str]) -> ReceiverData:
     """The query code over a deployed stack's tables, or else over the local stack's."""
-    if stack:
-        outputs = boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0]
-        by_key = {o["OutputKey"]: o["OutputValue"] for o in outputs.get("Outputs", [])}
-        tables = {domain: by_key[f"{logical}Name"] for domain, logical in TABLES.items()}
-        return ReceiverData(boto3.client("dynamodb"), tables)
-    session = local_stack.local_session(environ)
-    dynamodb = session.client("dynamodb", endpoint_url=local_stack.aws_endpoint(environ))
-    tables = {domain: f"{local_stack.PREFIX}{logical}" for domain, logical in TABLES.items()}
-    return ReceiverData(dynamodb, tables)
+    resources = stack_resources.find(stack, environ)
+    tables = {domain: resources.table_name(logical) for domain, logical in TABLES.items()}
+    return ReceiverData(resources.client("dynamodb"), tables)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         return show(receiver_data(args.stack, os.environ), args)
-    except EndpointConnectionError as error:
-        where = (
-            f"stack {args.stack!r}" if args.stack else "the local stack (is `make run` running?)"
-        )
-        print(f"error: unreachable: cannot reach {where}: {error}", file=sys.stderr)
-    except ClientError as error:
-        print(f"error: aws: {error}", file=sys.stderr)
+    except stack_resources.AWS_FAILURES as error:
+        print(stack_resources.failure(error, args.stack), file=sys.stderr)
     return 1
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.tilte_xml import to_xml
+from tilte_cli.tilte_xml import to_xml
 from tilte_webhooks.dates import TilteDate
 from tilte_webhooks.messages import fan_out
 from tilte_webhooks.models import NotificationBase

@@ -125,13 +125,11 @@ def receive(
     if refusal is not None:
         return refusal
     try:
-        body = _body_bytes(request)
-        notification = parse_notification(
-            body, request.headers.get("content-type"), max_body_bytes=settings.max_body_bytes
+        notification_type, messages = notification_messages(
+            _body_bytes(request),
+            request.headers.get("content-type"),
+            max_body_bytes=settings.max_body_bytes,
         )
-        notification_type: str = getattr(notification, "notification_type")  # noqa: B009
-        messages = fan_out(notification)
-        _refuse_oversized(messages)
     except UnknownNotificationType as error:
         return _keep_unknown_type(request, error, quarantine)
     except NotificationError as error:
@@ -158,6 +156,22 @@ def receive(
         events=len(messages),
         queued=result.queued,
     )
+
+
+def notification_messages(
+    body: bytes, content_type: str | None, *, max_body_bytes: int
+) -> tuple[str, list[EventMessage]]:
+    """A body's NotificationType and its queue messages, by the ingest's rules: parsed and
+    validated within ``max_body_bytes``, one message per event, each small enough to queue.
+
+    Raises a :class:`NotificationError` (:class:`UnknownNotificationType` for a type this
+    version does not know). ``tilte-webhooks replay`` applies the same rules to a kept body.
+    """
+    notification = parse_notification(body, content_type, max_body_bytes=max_body_bytes)
+    notification_type: str = getattr(notification, "notification_type")  # noqa: B009
+    messages = fan_out(notification)
+    _refuse_oversized(messages)
+    return notification_type, messages
 
 
 def _refuse_oversized(messages: Sequence[EventMessage]) -> None:

@@ -1,4 +1,4 @@
-"""Write a notification document (the JSON shape) as Tilte's XML, for round-trip tests."""
+"""Write a notification document (the JSON shape) as Tilte's XML: for generated load and tests."""
 
 from __future__ import annotations
 
