@@ -34,7 +34,9 @@ from tilte_cli.send_command import Result
 
 SMALL = Size(notifications=16, mean_batch=10, lists=2, subscribers=40, campaigns=2)
 LARGER = Size(notifications=40, mean_batch=25, lists=2, subscribers=200, campaigns=3)
-RETRY_SECONDS = 1
+RETRY_SECONDS = 12
+"""Seconds before a failed record returns: more than the batching window (5 s) and a batch,
+or records would come back while their batch is still being gathered."""
 DRAIN_SECONDS = 180
 
 

@@ -12,16 +12,22 @@ import json
 import statistics
 import time
 from collections import Counter
+from collections.abc import Sequence
 
 from reliability.findings import Finding
 from reliability.reference import expected_state
 from reliability.stack import SENDERS, Target
 from reliability.verify import compare
-from reliability.workload import FULL, QUICK, generate
+from reliability.workload import FULL, QUICK, Delivery, generate
+from tilte_cli.send_command import Result
 
 SEED = 20240807
 DRAIN_SECONDS_PER_EVENT = 0.05
 """How long the queues may take to drain, per message queued (generous: moto is slow)."""
+BACKLOG = 2_000
+"""Messages waiting in the queues above which the senders pause: moto's SQS slows down as a
+queue fills (each send counts the queue), and one local process plays every consumer, so a
+local run must not queue faster than it drains. AWS needs no such pause."""
 
 
 def scenario(target: Target, *, quick: bool) -> Finding:
@@ -34,7 +40,7 @@ def scenario(target: Target, *, quick: bool) -> Finding:
     deliveries = workload.deliveries(SEED + 1)
     expected = expected_state(workload.notifications)
     started = time.perf_counter()
-    results = target.post_all((d.body, d.content_type) for d in deliveries)
+    results, paused = _deliver(target, deliveries)
     sent_seconds = time.perf_counter() - started
     statuses = Counter(str(result.status or "no answer") for result in results)
     queued = sum(json.loads(result.body)["queued"] for result in results if result.status == 202)
@@ -59,8 +65,8 @@ def scenario(target: Target, *, quick: bool) -> Finding:
         f"{max(r.seconds for r in results) * 1000:.0f} ms",
     )
     finding.figure(
-        "Time to send / until every queue drained",
-        f"{sent_seconds:.1f} s / {drained_seconds:.1f} s",
+        "Time to send (of it, paused for the backlog) / until every queue drained",
+        f"{sent_seconds:.1f} s ({paused:.1f} s) / {drained_seconds:.1f} s",
     )
     finding.figure("Subscribers, suppressions and campaigns compared", comparison.checked)
     finding.figure(
@@ -79,3 +85,19 @@ def scenario(target: Target, *, quick: bool) -> Finding:
     for difference in comparison.summary():
         finding.check(False, difference)
     return finding
+
+
+def _deliver(target: Target, deliveries: Sequence[Delivery]) -> tuple[list[Result], float]:
+    """Post every delivery, a few per sender at a time, pausing while more than
+    :data:`BACKLOG` messages wait; the answers, and the seconds spent paused."""
+    results: list[Result] = []
+    paused = 0.0
+    step = SENDERS * 2
+    for start in range(0, len(deliveries), step):
+        waited = time.perf_counter()
+        while sum(target.pending().values()) > BACKLOG:
+            time.sleep(0.5)
+        paused += time.perf_counter() - waited
+        chunk = deliveries[start : start + step]
+        results += target.post_all((d.body, d.content_type) for d in chunk)
+    return results, paused

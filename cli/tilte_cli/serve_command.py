@@ -145,10 +145,11 @@ def _check_free(port: int) -> None:
 
 @contextmanager
 def _moto_server(port: int) -> Iterator[None]:
-    """moto's server in a child process (its own core, and killed with us)."""
+    """moto's server (:mod:`tilte_cli.moto_server`) in a child process (its own core, and
+    killed with us)."""
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(  # noqa: S603 (a fixed command)
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [sys.executable, "-m", "tilte_cli.moto_server", "-H", "127.0.0.1", "-p", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
