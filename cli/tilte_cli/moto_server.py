@@ -16,12 +16,13 @@ Two costs change, so that a local run of thousands of events stays fast:
 from __future__ import annotations
 
 import copy
+import signal
 from typing import Any
 
+import moto.server
 from moto.core.utils import unix_time, unix_time_millis
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
-from moto.server import main
 from moto.sqs.models import Message, Queue, SQSBackend
 
 _moto_transact_write_items = DynamoDBBackend.transact_write_items
@@ -99,5 +100,16 @@ Queue.approximate_number_of_messages_not_visible = property(_not_visible)  # typ
 Queue.approximate_number_of_messages_delayed = property(_delayed)  # type: ignore[assignment,method-assign]
 SQSBackend.is_message_valid_based_on_retention_period = _retained  # type: ignore[method-assign]
 
+def _on_signal(signum: int, frame: Any) -> None:
+    """Ctrl-C in the terminal of ``make run`` reaches every process of its group; this server
+    must outlive the pollers that still read from it, so it ignores SIGINT and leaves when
+    ``serve``, once they have stopped, sends SIGTERM."""
+    if signum != signal.SIGINT:
+        _moto_signal_handler(signum, frame)
+
+
+_moto_signal_handler = moto.server.signal_handler
+moto.server.signal_handler = _on_signal
+
 if __name__ == "__main__":
-    main()
+    moto.server.main()

@@ -111,12 +111,13 @@ def test_make_run_turns_every_seed_payload_into_data_and_stops_cleanly(
         "since": "2024-08-07T13:34:06.1412763Z",
     }
 
-    # When it is interrupted, as Ctrl-C does
-    running.process.send_signal(signal.SIGINT)
+    # When it is interrupted, as Ctrl-C in its terminal does: every process of its group
+    os.killpg(running.process.pid, signal.SIGINT)
 
-    # Then it stops, and nothing is left listening
+    # Then it stops without a traceback, and nothing is left listening
     assert running.process.wait(timeout=30) == 0
     assert running.output[-1] == "stopped"
+    assert not [line for line in running.output if "Traceback" in line], running.output
     assert not listening(api_port)
     assert not listening(aws_port)
 
