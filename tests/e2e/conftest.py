@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.aws import PENDING
+from tilte_cli import local_stack
+
 COMMAND = Path(sys.executable).with_name("tilte-webhooks")
 TOKEN = "t0k-end-to-end"
 READY = "ready; Ctrl-C stops"
@@ -47,6 +50,29 @@ class RunningStack:
             assert self.process.poll() is None, "\n".join(self.output)
             time.sleep(0.1)
         raise AssertionError(f"no {line!r} in {timeout} s:\n" + "\n".join(self.output))
+
+    def pending(self) -> dict[str, int]:
+        """Queue URL -> messages not yet deleted (waiting or in flight), for every queue."""
+        sqs = local_stack.local_session(self.environ).client(
+            "sqs", endpoint_url=local_stack.aws_endpoint(self.environ)
+        )
+        counts = {}
+        for url in sqs.list_queues(QueueNamePrefix=local_stack.PREFIX)["QueueUrls"]:
+            attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=PENDING)
+            counts[url] = sum(int(value) for value in attributes["Attributes"].values())
+        return counts
+
+    def wait_until_drained(self, timeout: float = 60) -> dict[str, int]:
+        """Wait until no queue holds a message; the counts (all zero when drained)."""
+        deadline = time.monotonic() + timeout
+        while any((counts := self.pending()).values()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return counts
+
+    def interrupt(self) -> int:
+        """Ctrl-C, as a terminal sends it to every process of the group; the exit status."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        return self.process.wait(timeout=30)
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

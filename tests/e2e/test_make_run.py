@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import time
 
 from tests.e2e.conftest import COMMAND, TOKEN, RunningStack, listening
-from tests.support.aws import PENDING
 from tests.support.payloads import PAYLOADS, SAMPLES, payload_path
-from tilte_cli import local_stack
 from tilte_cli.show_command import receiver_data
 
 LIST = "4dbce53b396949c88068ba652aa1c5a7"
@@ -34,25 +30,9 @@ def test_make_run_turns_every_seed_payload_into_data_and_stops_cleanly(
     assert "status  202: 20" in sent.stdout.splitlines()
 
     # Then every queue drains (no message waiting or in flight, none dead-lettered)
-    sqs = local_stack.local_session(running.environ).client(
-        "sqs", endpoint_url=local_stack.aws_endpoint(running.environ)
-    )
-    urls = sqs.list_queues(QueueNamePrefix=local_stack.PREFIX)["QueueUrls"]
-    assert len(urls) == 20
-
-    def pending() -> dict[str, int]:
-        counts = {}
-        for url in urls:
-            attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=PENDING)[
-                "Attributes"
-            ]
-            counts[url] = sum(int(value) for value in attributes.values())
-        return counts
-
-    deadline = time.monotonic() + 60
-    while any(pending().values()) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(pending().values()), pending()
+    counts = running.wait_until_drained()
+    assert len(counts) == 20
+    assert not any(counts.values()), counts
 
     # And the data is exactly what the samples imply, read by the code `show` uses
     data = receiver_data(None, running.environ)
@@ -111,11 +91,11 @@ def test_make_run_turns_every_seed_payload_into_data_and_stops_cleanly(
         "since": "2024-08-07T13:34:06.1412763Z",
     }
 
-    # When it is interrupted, as Ctrl-C in its terminal does: every process of its group
-    os.killpg(running.process.pid, signal.SIGINT)
+    # When it is interrupted, as Ctrl-C in its terminal does
+    status = running.interrupt()
 
     # Then it stops without a traceback, and nothing is left listening
-    assert running.process.wait(timeout=30) == 0
+    assert status == 0
     assert running.output[-1] == "stopped"
     assert not [line for line in running.output if "Traceback" in line], running.output
     assert not listening(api_port)

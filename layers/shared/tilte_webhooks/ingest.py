@@ -12,7 +12,6 @@ resend is harmless because consumers apply each ``eventId`` once.
 
 from __future__ import annotations
 
-import binascii
 import re
 from base64 import b64decode
 from collections.abc import Mapping, Sequence
@@ -217,7 +216,7 @@ def _body_bytes(request: WebhookRequest) -> bytes:
         return request.body.encode("utf-8", "surrogatepass")
     try:
         return b64decode(request.body, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or text that is not even ASCII
         raise BadBase64("the body is marked as base64 but is not valid base64") from None
 
 
@@ -225,14 +224,16 @@ def _keep_unknown_type(
     request: WebhookRequest, error: UnknownNotificationType, quarantine: Quarantine
 ) -> IngestOutcome:
     name = error.notification_type
-    folder = name if _SAFE_TYPE_NAME.fullmatch(name) else "_other"
-    record = _record(request, f"unknown-type/{folder}", error)
+    # The name is the sender's text (an address, even): only a plain name reaches the
+    # quarantine's keys and the logs.
+    plain = name if _SAFE_TYPE_NAME.fullmatch(name) else "_other"
+    record = _record(request, f"unknown-type/{plain}", error)
     if not _kept(record, quarantine):
         return _quarantine_unavailable(error.code)
     return IngestOutcome(
         202,
         {"notificationType": name, "queued": 0, "quarantined": True},
-        notification_type=name,
+        notification_type=plain,
         rejection=error.code,
         quarantine_key=record.key,
     )
