@@ -3,7 +3,9 @@
 Routes come from the functions' ``HttpApi`` events in the template. Each request becomes the
 event API Gateway would send (lower-cased headers, query parameters, a base64 body for binary
 content, ``requestContext``), and the function's answer becomes the HTTP response. As in API
-Gateway, an unknown route is a 404 and a body over 10 MB a 413, without calling a function.
+Gateway, an unknown route is a 404 and a body over 10 MB a 413, without calling a function, and
+every answer carries the request's id in ``apigw-requestid`` (the event's
+``requestContext.requestId``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ JSON = {"content-type": "application/json"}
 TOO_LARGE = b'{"message":"Request Entity Too Large"}'
 NOT_FOUND = b'{"message":"Not Found"}'
 FUNCTION_FAILED = b'{"message":"Internal Server Error"}'
+REQUEST_ID_HEADER = "apigw-requestid"
 
 
 Reporter = Callable[[str, str, int, float], None]
@@ -152,15 +155,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
         type(self).report(self.command, url.path, status, time.perf_counter() - started)
 
     def _answer(self, path: str, raw_query: str) -> int:
+        request_id = str(uuid.uuid4())
         if int(self.headers.get("Content-Length") or 0) > PAYLOAD_LIMIT:
             self.close_connection = True  # the body is not read
-            return self._send(413, JSON, TOO_LARGE)
+            return self._send(413, JSON, TOO_LARGE, request_id)
         body = self._read_body()
         if len(body) > PAYLOAD_LIMIT:
-            return self._send(413, JSON, TOO_LARGE)
+            return self._send(413, JSON, TOO_LARGE, request_id)
         function = self.routes.get(f"{self.command} {path}")
         if function is None:
-            return self._send(404, JSON, NOT_FOUND)
+            return self._send(404, JSON, NOT_FOUND, request_id)
         headers: dict[str, str] = {}
         for name, value in self.headers.items():
             key = name.lower()
@@ -172,7 +176,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             headers=headers,
             body=body,
             binary=is_binary(headers.get("content-type", ""), body),
-            request_id=str(uuid.uuid4()),
+            request_id=request_id,
             source_ip=self.client_address[0],
             api_id="local",
             at=datetime.now(UTC),
@@ -181,10 +185,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
             response = function.invoke(event)
         except Exception:  # API Gateway answers 500 when the function fails
             traceback.print_exc()
-            return self._send(500, JSON, FUNCTION_FAILED)
+            return self._send(500, JSON, FUNCTION_FAILED, request_id)
         payload = response.get("body") or ""
         content = b64decode(payload) if response.get("isBase64Encoded") else payload.encode()
-        return self._send(int(response["statusCode"]), response.get("headers") or {}, content)
+        return self._send(
+            int(response["statusCode"]), response.get("headers") or {}, content, request_id
+        )
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
@@ -196,12 +202,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.rfile.readline()
         return b"".join(chunks)
 
-    def _send(self, status: int, headers: Mapping[str, str], body: bytes) -> int:
+    def _send(self, status: int, headers: Mapping[str, str], body: bytes, request_id: str) -> int:
         self.send_response(status)
         for name, value in headers.items():
-            if name.lower() != "content-length":
+            if name.lower() not in {"content-length", REQUEST_ID_HEADER}:
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
+        self.send_header(REQUEST_ID_HEADER, request_id)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)

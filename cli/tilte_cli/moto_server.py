@@ -100,6 +100,7 @@ Queue.approximate_number_of_messages_not_visible = property(_not_visible)  # typ
 Queue.approximate_number_of_messages_delayed = property(_delayed)  # type: ignore[assignment,method-assign]
 SQSBackend.is_message_valid_based_on_retention_period = _retained  # type: ignore[method-assign]
 
+
 def _on_signal(signum: int, frame: Any) -> None:
     """Ctrl-C in the terminal of ``make run`` reaches every process of its group; this server
     must outlive the pollers that still read from it, so it ignores SIGINT and leaves when

@@ -11,8 +11,9 @@ from botocore.exceptions import ClientError
 
 from tests.support.aws import LocalStack
 from tests.support.lambda_calls import invoke_consumer, invoke_ingest
-from tests.support.payloads import api_event
+from tests.support.payloads import api_event, payload_bytes, with_body
 from tests.support.sqs_events import sqs_event
+from tilte_webhooks.models import MAX_IDENTIFIER_BYTES
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 
 LIST = "4dbce53b396949c88068ba652aa1c5a7"
@@ -236,3 +237,42 @@ def test_poison_messages_fail_alone_without_holding_back_their_batch(stack: Loca
 
     assert failed == [event["Records"][i]["messageId"] for i in (1, 2, 3)]
     assert len(list(stack.data().list_subscribers(LIST))) == 3
+
+
+def test_identifiers_of_the_longest_accepted_size_are_stored(stack: LocalStack) -> None:
+    # Given a subscription and a click whose list, campaign and subscriber ids are each
+    # MAX_IDENTIFIER_BYTES long in UTF-8 (two bytes a character)
+    longest = "ü" * (MAX_IDENTIFIER_BYTES // 2)
+    subscribe = json.loads(payload_bytes("Subscribe", "json"))
+    subscribe["ListId"] = longest
+    subscribe["Events"] = [subscribe["Events"][0] | {"SubscriberId": longest}]
+    click = json.loads(payload_bytes("MessageClick", "json"))
+    click["CampaignId"] = longest
+    click["Events"] = [click["Events"][0] | {"SubscriberId": longest}]
+    for document in (subscribe, click):
+        answer = invoke_ingest(with_body(api_event("Subscribe-json"), json.dumps(document)))
+        assert answer.status == 202, answer.body
+
+    # When the consumers apply them
+    consume(stack.queued_bodies())
+
+    # Then every key held its identifiers: state, history, counters, and the recipient index
+    data = stack.data()
+    assert data.subscriber(longest, longest)["status"] == "subscribed"  # type: ignore[index]
+    assert len(data.subscriber_history(longest, longest)) == 1
+    assert data.campaign(longest)["uniqueClicks"] == 1  # type: ignore[index]
+    assert [row["type"] for row in data.recipient_engagement(longest)] == ["MessageClick"]
+
+
+def test_a_longer_identifier_is_refused_before_it_is_queued(stack: LocalStack) -> None:
+    subscribe = json.loads(payload_bytes("Subscribe", "json"))
+    subscribe["Events"][1]["SubscriberId"] = "ü" * (MAX_IDENTIFIER_BYTES // 2) + "x"
+
+    answer = invoke_ingest(with_body(api_event("Subscribe-json"), json.dumps(subscribe)))
+
+    assert (answer.status, answer.body["error"]["message"]) == (
+        400,
+        f"Events[1].SubscriberId: is {MAX_IDENTIFIER_BYTES + 1} bytes long in UTF-8, over the "
+        f"limit of {MAX_IDENTIFIER_BYTES}",
+    )
+    assert stack.queued_counts() == dict.fromkeys(NOTIFICATION_TYPES, 0)

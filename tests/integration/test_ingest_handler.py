@@ -13,7 +13,7 @@ import pytest
 from tests.integration.conftest import TOKEN
 from tests.support.aws import LocalStack
 from tests.support.lambda_calls import invoke_ingest
-from tests.support.payloads import SAMPLES, api_event, payload_bytes
+from tests.support.payloads import SAMPLES, api_event, payload_bytes, with_body
 from tilte_webhooks.aws import clients
 from tilte_webhooks.messages import fan_out
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
@@ -32,13 +32,6 @@ def with_credentials(
         changed["rawQueryString"] = "&".join(f"{k}={v}" for k, v in query.items())
     if authorization:
         changed["headers"]["authorization"] = authorization
-    return changed
-
-
-def with_body(event: dict[str, Any], body: bytes | str) -> dict[str, Any]:
-    changed = copy.deepcopy(event)
-    changed["body"] = body.decode("utf-8") if isinstance(body, bytes) else body
-    changed["headers"]["content-length"] = str(len(changed["body"].encode()))
     return changed
 
 
@@ -268,6 +261,24 @@ def test_an_oversized_body_gets_413_and_is_quarantined(
 def test_a_body_that_lies_about_base64_is_rejected_and_kept_as_sent(stack: LocalStack) -> None:
     event = api_event("Subscribe-json")
     event["isBase64Encoded"] = True
+
+    answer = invoke_ingest(event)
+
+    assert answer.status == 400
+    assert answer.body["error"] == {
+        "code": "bad_base64",
+        "message": "the body is marked as base64 but is not valid base64",
+    }
+    (record,) = stack.quarantined().values()
+    assert (record["body"], record["isBase64Encoded"]) == (event["body"], True)
+
+
+def test_a_base64_body_with_characters_outside_ascii_is_bad_base64_not_a_503(
+    stack: LocalStack,
+) -> None:
+    event = api_event("Subscribe-json")
+    event["isBase64Encoded"] = True
+    event["body"] = base64.b64encode(payload_bytes("Subscribe", "json")).decode() + "é"
 
     answer = invoke_ingest(event)
 

@@ -9,18 +9,16 @@ import pytest
 
 from tests.support.aws import PENDING, LocalStack
 from tests.support.payloads import payload_bytes
+from tests.support.queued import Interrupted, Message, as_queued, drained, interrupt
 from tilte_cli.main import main
 from tilte_cli.redrive import MARGIN, Redriven, redrive
 from tilte_webhooks.aws.queues import SqsEventPublisher
-from tilte_webhooks.messages import EventMessage, fan_out
+from tilte_webhooks.messages import fan_out
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 from tilte_webhooks.parser import parse_notification
 
 MAX_RECEIVE_COUNT = 5
 """The template's RedrivePolicy: after this many receives a message goes to its DLQ."""
-
-Message = tuple[str, dict[str, Any]]
-"""(body, message attributes)."""
 
 
 def dead_letter_url(stack: LocalStack, notification_type: str) -> str:
@@ -46,41 +44,10 @@ def dead_lettered(stack: LocalStack, notification_type: str) -> list[Message]:
     return as_queued(messages)
 
 
-def as_queued(messages: list[EventMessage]) -> list[Message]:
-    """The messages as the ingest queues them, sorted by body."""
-    return sorted(
-        (
-            message.to_json(),
-            {
-                "notificationType": {
-                    "DataType": "String",
-                    "StringValue": message.notification_type,
-                },
-                "eventId": {"DataType": "String", "StringValue": message.event_id},
-                "schemaVersion": {"DataType": "Number", "StringValue": "1"},
-            },
-        )
-        for message in messages
-    )
-
-
 def pending(stack: LocalStack, url: str) -> int:
     """Messages not deleted: waiting, or received and hidden."""
     attributes = stack.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=PENDING)
     return sum(int(value) for value in attributes["Attributes"].values())
-
-
-def drained(stack: LocalStack, url: str) -> list[Message]:
-    """Receive and delete every message of a queue; sorted by body."""
-    return sorted((m["Body"], m["MessageAttributes"]) for m in stack.drain(url))
-
-
-class Interrupted(Exception):
-    """The process stops here (a crash, Ctrl-C, a lost connection)."""
-
-
-def interrupt(**_: Any) -> None:
-    raise Interrupted
 
 
 class RefusingSqs:

@@ -9,11 +9,10 @@ from typing import Any
 import ingest_handler
 import pytest
 
-from tests.integration.test_ingest_handler import with_body
-from tests.integration.test_redrive import Interrupted, as_queued, drained, interrupt
 from tests.support.aws import LocalStack
 from tests.support.lambda_calls import invoke_ingest
-from tests.support.payloads import api_event, payload_bytes
+from tests.support.payloads import api_event, payload_bytes, with_body
+from tests.support.queued import Interrupted, as_queued, drained, interrupt
 from tilte_cli.main import main
 from tilte_cli.replay import EventsNotQueued, Outcome, Replayed, Selection, replay
 from tilte_webhooks.aws.quarantine import S3Quarantine

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -30,3 +31,11 @@ def api_event(name: str) -> dict[str, Any]:
     """One of the API Gateway events in ``events/api/`` (``Subscribe-xml``, ``bad-no-token``...)."""
     event: dict[str, Any] = json.loads((API_EVENTS / f"{name}.json").read_text(encoding="utf-8"))
     return event
+
+
+def with_body(event: dict[str, Any], body: bytes | str) -> dict[str, Any]:
+    """A copy of an API Gateway event with another (text) body."""
+    changed = copy.deepcopy(event)
+    changed["body"] = body.decode("utf-8") if isinstance(body, bytes) else body
+    changed["headers"]["content-length"] = str(len(changed["body"].encode()))
+    return changed

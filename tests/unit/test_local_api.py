@@ -7,6 +7,7 @@ import codecs
 import http.client
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,6 +90,8 @@ def test_a_post_becomes_the_http_api_event_and_its_answer_the_response(api: Any)
     assert event["requestContext"]["http"]["method"] == "POST"
     assert event["requestContext"]["http"]["sourceIp"] == "127.0.0.1"
     assert event["requestContext"]["routeKey"] == "POST /webhooks"
+    # and the answer names the request as API Gateway does, by the event's request id
+    assert headers["apigw-requestid"] == event["requestContext"]["requestId"]
     # What is reported (and printed) never holds the query, where the token travels
     assert reported == [("POST", "/webhooks", 202)]
 
@@ -102,6 +105,21 @@ def test_utf8_text_is_passed_as_text(api: Any) -> None:
     (event,) = recorder.events
     assert (event["isBase64Encoded"], event["body"]) == (False, body.decode())
     assert "queryStringParameters" not in event
+
+
+def test_every_answer_carries_its_own_request_id(api: Any) -> None:
+    server, recorder, _ = api
+
+    answers = [
+        request(server.port, "POST", "/webhooks", b"{}"),
+        request(server.port, "POST", "/webhooks", b"{}"),
+        request(server.port, "GET", "/webhooks"),
+    ]
+
+    ids = [headers["apigw-requestid"] for _, headers, _ in answers]
+    assert [event["requestContext"]["requestId"] for event in recorder.events] == ids[:2]
+    assert len(set(ids)) == 3
+    assert all(len(uuid.UUID(request_id).hex) == 32 for request_id in ids)
 
 
 def test_an_unknown_route_is_a_404_without_calling_the_function(api: Any) -> None:
@@ -133,5 +151,6 @@ def test_a_body_over_10_mb_is_a_413_without_reading_it(api: Any) -> None:
         answer = connection.makefile("rb").read()
 
     assert answer.startswith(b"HTTP/1.1 413 ")
+    assert b"\r\napigw-requestid: " in answer
     assert answer.endswith(b'{"message":"Request Entity Too Large"}')
     assert recorder.events == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from tilte_cli.cloudformation import load_template
 from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 from tilte_webhooks.parser import DEFAULT_MAX_BODY_BYTES
 from tilte_webhooks.settings import IngestSettings
@@ -69,3 +70,13 @@ def test_two_token_sources_are_a_configuration_error() -> None:
 def test_a_missing_bucket_is_a_configuration_error() -> None:
     with pytest.raises(ValidationError, match="quarantine_bucket"):
         IngestSettings.from_environ(QUEUES)
+
+
+def test_the_default_size_limit_is_the_templates() -> None:
+    parameter = load_template()["Parameters"]["MaxBodyBytes"]
+
+    assert (
+        parameter["Default"]
+        == DEFAULT_MAX_BODY_BYTES
+        == IngestSettings.from_environ({**QUEUES, "QUARANTINE_BUCKET": "b"}).max_body_bytes
+    )

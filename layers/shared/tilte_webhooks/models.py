@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic.alias_generators import to_pascal
 from pydantic_core import PydanticCustomError
 
@@ -40,8 +47,31 @@ _MAX_DIGITS = 18
 Count = Annotated[int, Field(ge=0, lt=10**_MAX_DIGITS), BeforeValidator(_count_from_wire)]
 """A non-negative integer that Tilte may send as a string of digits."""
 
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
-"""An opaque identifier (list, campaign, subscriber): any non-empty string, kept verbatim."""
+MAX_IDENTIFIER_BYTES = 900
+"""The longest identifier, in UTF-8 bytes, that every key it is part of can hold: DynamoDB
+keys take at most 1,024 bytes (sort keys and index keys) and 2,048 (partition keys), and an
+identifier shares a key with up to 70 bytes of date, event id and separators, or with
+another identifier (docs/DATA_MODEL.md)."""
+
+
+def _fits_in_a_key(value: str) -> str:
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > MAX_IDENTIFIER_BYTES:
+        raise PydanticCustomError(
+            "tilte_identifier",
+            "is {size} bytes long in UTF-8, over the limit of {limit}",
+            {"size": size, "limit": MAX_IDENTIFIER_BYTES},
+        )
+    return value
+
+
+Identifier = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_IDENTIFIER_BYTES),
+    AfterValidator(_fits_in_a_key),
+]
+"""An opaque identifier (list, campaign, subscriber): any non-empty string of at most
+:data:`MAX_IDENTIFIER_BYTES` bytes, kept verbatim."""
 
 EmailAddress = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^\s@]+@[^\s@]+$")]
 """An address as Tilte sent it (case kept): one ``@``, no whitespace; unicode is allowed."""

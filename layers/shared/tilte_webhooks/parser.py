@@ -35,8 +35,9 @@ from tilte_webhooks.models import BatchNotification, NotificationBase
 from tilte_webhooks.notification_types import MODEL_BY_TYPE
 from tilte_webhooks.xml_document import child_texts, document_from_xml, local_name, parse_xml
 
-DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024
-"""Largest body accepted by default: Lambda's own limit for a synchronous request."""
+DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
+"""Largest body accepted by default, the template's ``MaxBodyBytes`` default (a test keeps
+them equal): room under Lambda's 6 MB event for the escaping API Gateway adds."""
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 _JSON_START = tuple('{["-0123456789tfn')
@@ -168,8 +169,11 @@ def _type_name(model: type[NotificationBase]) -> str:
 
 
 def _validate(model: type[NotificationBase], document: dict[str, Any]) -> NotificationBase:
+    """Validate by Tilte's names only: the models also accept their Python names
+    (``populate_by_name``, for code), which on the wire are fields Tilte added, not Tilte's
+    own (``subscriber_id`` must not stand in for a missing ``SubscriberId``)."""
     try:
-        return model.model_validate(document)
+        return model.model_validate(document, by_name=False)
     except ValidationError as error:
         raise InvalidFields([_problem(detail) for detail in error.errors()]) from None
     except RecursionError:
