@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tilte_cli import local_stack, stack_resources
+from tilte_cli.event_sources import LONG_POLL_SECONDS
 from tilte_cli.lambda_runtime import LocalFunction
 from tilte_cli.send_command import Result, Sender
 from tilte_cli.serve_command import local_pipeline
@@ -75,8 +76,7 @@ class Target:
     ) -> list[Result]:
         """POST each (body, content type) with the token, ``senders`` at a time, in order of
         the iterable; the answers in the same order."""
-        sender = Sender(self.url, self.token)
-        with ThreadPoolExecutor(senders) as pool:
+        with Sender(self.url, self.token) as sender, ThreadPoolExecutor(senders) as pool:
             return list(
                 pool.map(lambda request: sender.post(Path("generated"), *request), requests)
             )
@@ -110,6 +110,8 @@ class Target:
                 QueueUrl=self.queue_url(f"{name}Queue"),
                 Attributes={"VisibilityTimeout": str(seconds)},
             )
+        # A receive already waiting keeps the timeout it started with: let those end.
+        time.sleep(LONG_POLL_SECONDS + 0.5)
 
 
 def free_port() -> int:

@@ -56,9 +56,8 @@ def run(args: argparse.Namespace) -> int:
     token = args.token or local_stack.webhook_token(os.environ)
     payloads = [(path, path.read_bytes()) for path in args.paths]
     requests = [payload for _ in range(args.repeat) for payload in payloads]
-    sender = Sender(url, token)
     started = time.perf_counter()
-    with ThreadPoolExecutor(args.concurrency) as pool:
+    with Sender(url, token) as sender, ThreadPoolExecutor(args.concurrency) as pool:
         results = list(pool.map(lambda payload: sender.post(*payload), requests))
     elapsed = time.perf_counter() - started
     if len(results) <= len(payloads):
@@ -69,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 class Sender:
-    """Posts over one kept-alive connection per thread."""
+    """Posts over one kept-alive connection per thread; closing it closes them all."""
 
     def __init__(self, url: str, token: str) -> None:
         parts = urlsplit(url)
@@ -78,6 +77,20 @@ class Sender:
         self._target = parts.path + (f"?{parts.query}" if parts.query else "")
         self._token = token
         self._local = threading.local()
+        self._open: set[http.client.HTTPConnection] = set()
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._open = self._open, set()
+        for connection in connections:
+            connection.close()
 
     def post(self, path: Path, body: bytes, content_type: str | None = None) -> Result:
         """POST ``body``; its content type is ``content_type`` (none at all when empty), or
@@ -88,14 +101,14 @@ class Sender:
         if content_type:
             headers["Content-Type"] = content_type
         started = time.perf_counter()
+        connection = self._connection()
         try:
-            connection = self._connection()
             connection.request("POST", self._target, body=body, headers=headers)
             response = connection.getresponse()
             text = response.read().decode("utf-8", "replace")
             status: int | None = response.status
         except OSError as error:
-            self._local.connection = None
+            self._discard(connection)
             status, text = None, str(error)
         return Result(path, status, time.perf_counter() - started, text)
 
@@ -105,7 +118,15 @@ class Sender:
             kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
             connection = kind(self._host, timeout=TIMEOUT_SECONDS)
             self._local.connection = connection
+            with self._lock:
+                self._open.add(connection)
         return connection
+
+    def _discard(self, connection: http.client.HTTPConnection) -> None:
+        self._local.connection = None
+        with self._lock:
+            self._open.discard(connection)
+        connection.close()
 
 
 def summary(results: list[Result], seconds: float, concurrency: int) -> str:
