@@ -8,8 +8,14 @@ INSTALLED := $(VENV)/.installed
 SAM_VENV := .venv-sam
 SAM_INSTALLED := $(SAM_VENV)/.installed
 SAM_ENV := AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0
+# `sam build` needs the functions' runtime on PATH (or Docker: `sam build --use-container`):
+# the first python3.13 that runs, else pyenv's. tests/template/test_sam_build.py looks alike.
+PYTHON313 ?= $(shell for candidate in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13; do \
+	"$$candidate" -c "" 2>/dev/null && { command -v "$$candidate"; break; }; done)
+ENV ?= dev
 
-.PHONY: run install test lint typecheck template-check pytest schemas events clean
+.PHONY: run install test lint typecheck template-check pytest reliability bench schemas events clean \
+	build deploy
 
 install: $(INSTALLED) $(SAM_INSTALLED)
 
@@ -45,6 +51,24 @@ template-check: $(SAM_INSTALLED)
 # The template tests translate template.yaml with the SAM CLI's own code, in its environment.
 pytest: $(INSTALLED) $(SAM_INSTALLED)
 	$(BIN)/pytest
+
+## The functions and the layer as `sam deploy` uploads them (.aws-sam/build): python3.13, arm64.
+build: $(SAM_INSTALLED)
+	@test -n "$(PYTHON313)" || { echo "make build needs python3.13 on PATH, or run: sam build --use-container"; exit 1; }
+	PATH="$(dir $(PYTHON313)):$$PATH" $(SAM_ENV) $(SAM_VENV)/bin/sam build
+
+## Build, then deploy samconfig.toml's ENV (dev, or ENV=prod); DEPLOY_ARGS adds sam deploy options.
+deploy: build
+	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam deploy --config-env $(ENV) $(DEPLOY_ARGS)
+
+## Every reliability scenario at full size (hostile input, load, faults); writes docs/RELIABILITY.md.
+reliability: $(INSTALLED)
+	$(BIN)/python -m reliability
+
+## Every benchmark at full size (compute, cold start, latency, cost); writes docs/PERFORMANCE.md.
+## make test runs each in its quick form (tests/bench/).
+bench: $(INSTALLED)
+	$(BIN)/python -m bench
 
 ## Regenerate the committed JSON Schemas of the queue messages (tests fail when they are stale).
 schemas: $(INSTALLED)

@@ -9,8 +9,10 @@ with a summary, to the report; the exit status is 1 when any guarantee did not h
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -18,11 +20,14 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reliability import faults, hostile, load
+from reliability import corpus, faults, hostile, load, reference
 from reliability.findings import Finding
 from reliability.stack import running_stack
 
 ROOT = Path(__file__).resolve().parents[1]
+METHOD = (hostile, corpus, load, reference, faults)
+"""The modules whose docstrings say how each guarantee is tested, in the report's order."""
+_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
 REPORT = ROOT / "docs" / "RELIABILITY.md"
 Scenario = Callable[..., Finding]
 SCENARIOS: dict[str, Scenario] = {
@@ -84,8 +89,19 @@ def render(findings: Sequence[tuple[Finding, float]], *, quick: bool) -> str:
         ),
         "",
         *(finding.markdown() + "\n" for finding, _ in findings),
+        "## How each guarantee is tested",
+        "",
+        *(_method(module) + "\n" for module in METHOD),
     ]
     return "\n".join(lines)
+
+
+def _method(module: object) -> str:
+    """A module's docstring as Markdown, under its file's name."""
+    name = getattr(module, "__name__", "").replace(".", "/")
+    path = f"{name}/__init__.py" if name.endswith("corpus") else f"{name}.py"
+    text = _ROLE.sub(r"`\1`", inspect.getdoc(module) or "")
+    return f"### `{path}`\n\n{text}"
 
 
 def _commit() -> str:

@@ -4,7 +4,7 @@ Each scenario sends a small generated workload through a running stack while a f
 :mod:`reliability.injection` is in place, lets the sender or SQS retry as they would, and
 then requires the tables to hold exactly what the reference model computes: nothing lost,
 nothing counted twice. Failed records return after a visibility timeout shortened to a
-second or two (the template's 180 s would make a run last hours); everything else is as the
+few seconds (the template's 180 s would make a run last hours); everything else is as the
 template says.
 """
 
