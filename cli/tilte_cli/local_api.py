@@ -31,6 +31,7 @@ JSON = {"content-type": "application/json"}
 TOO_LARGE = b'{"message":"Request Entity Too Large"}'
 NOT_FOUND = b'{"message":"Not Found"}'
 FUNCTION_FAILED = b'{"message":"Internal Server Error"}'
+BAD_REQUEST = b'{"message":"Bad Request"}'
 REQUEST_ID_HEADER = "apigw-requestid"
 
 
@@ -135,6 +136,25 @@ class LocalHttpApi:
         self._thread.join()
 
 
+class _Unreadable(Exception):
+    """The request's framing cannot be read: a Content-Length or chunk size that is no number."""
+
+
+def _content_length(header: str | None) -> int:
+    if header is None:
+        return 0
+    if not (header.isascii() and header.strip().isdigit()):
+        raise _Unreadable
+    return int(header)
+
+
+def _chunk_size(line: bytes) -> int:
+    digits = line.split(b";")[0].strip()
+    if not digits or any(c not in b"0123456789abcdefABCDEF" for c in digits):
+        raise _Unreadable
+    return int(digits, 16)
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     routes: Mapping[str, LocalFunction]
@@ -156,11 +176,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, path: str, raw_query: str) -> int:
         request_id = str(uuid.uuid4())
-        if int(self.headers.get("Content-Length") or 0) > PAYLOAD_LIMIT:
-            self.close_connection = True  # the body is not read
-            return self._send(413, JSON, TOO_LARGE, request_id)
-        body = self._read_body()
-        if len(body) > PAYLOAD_LIMIT:
+        try:
+            declared = _content_length(self.headers.get("Content-Length"))
+            body = b"" if declared > PAYLOAD_LIMIT else self._read_body(declared)
+        except _Unreadable:
+            self.close_connection = True  # where the next request starts is unknown
+            return self._send(400, JSON, BAD_REQUEST, request_id)
+        if declared > PAYLOAD_LIMIT or len(body) > PAYLOAD_LIMIT:
+            self.close_connection = True  # the rest of the body is not read
             return self._send(413, JSON, TOO_LARGE, request_id)
         function = self.routes.get(f"{self.command} {path}")
         if function is None:
@@ -192,12 +215,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
             int(response["statusCode"]), response.get("headers") or {}, content, request_id
         )
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, declared: int) -> bytes:
+        """The body, or its first part once that is over :data:`PAYLOAD_LIMIT`."""
         if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
-            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        chunks = []
-        while size := int(self.rfile.readline().split(b";")[0], 16):
+            return self.rfile.read(declared)
+        chunks: list[bytes] = []
+        read = 0
+        while size := _chunk_size(self.rfile.readline()):
+            if read + size > PAYLOAD_LIMIT:
+                return b"".join(chunks) + self.rfile.read(PAYLOAD_LIMIT + 1 - read)
             chunks.append(self.rfile.read(size))
+            read += size
             self.rfile.readline()
         self.rfile.readline()
         return b"".join(chunks)

@@ -7,6 +7,7 @@ import codecs
 import http.client
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -92,7 +93,11 @@ def test_a_post_becomes_the_http_api_event_and_its_answer_the_response(api: Any)
     assert event["requestContext"]["routeKey"] == "POST /webhooks"
     # and the answer names the request as API Gateway does, by the event's request id
     assert headers["apigw-requestid"] == event["requestContext"]["requestId"]
-    # What is reported (and printed) never holds the query, where the token travels
+    # What is reported (and printed, once the answer is sent) never holds the query, where the
+    # token travels
+    deadline = time.monotonic() + 5
+    while not reported and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert reported == [("POST", "/webhooks", 202)]
 
 
@@ -152,5 +157,43 @@ def test_a_body_over_10_mb_is_a_413_without_reading_it(api: Any) -> None:
 
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert b"\r\napigw-requestid: " in answer
+    assert answer.endswith(b'{"message":"Request Entity Too Large"}')
+    assert recorder.events == []
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: ten\r\n\r\n",
+        b"Content-Length: -1\r\n\r\n",
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\nbody\r\n0\r\n\r\n",
+        b"Transfer-Encoding: chunked\r\n\r\n-4\r\nbody\r\n0\r\n\r\n",
+    ],
+    ids=["length-not-a-number", "negative-length", "chunk-size-not-hex", "negative-chunk"],
+)
+def test_a_body_whose_framing_cannot_be_read_is_a_400(api: Any, framing: bytes) -> None:
+    server, recorder, _ = api
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(b"POST /webhooks HTTP/1.1\r\nHost: x\r\n" + framing)
+        answer = connection.makefile("rb").read()
+
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert answer.endswith(b'{"message":"Bad Request"}')
+    assert recorder.events == []
+
+
+def test_a_chunked_body_over_10_mb_is_a_413_read_no_further(api: Any) -> None:
+    server, recorder, _ = api
+    mebibyte = b"x" * (1024 * 1024)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /webhooks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        for _ in range(10):
+            connection.sendall(b"100000\r\n" + mebibyte + b"\r\n")
+        connection.sendall(b"1\r\nx")  # the byte over the limit, and nothing after it
+        answer = connection.makefile("rb").read()
+
+    assert answer.startswith(b"HTTP/1.1 413 ")
     assert answer.endswith(b'{"message":"Request Entity Too Large"}')
     assert recorder.events == []
