@@ -122,12 +122,16 @@ def resources_of_type(template: Mapping[str, Any], resource_type: str) -> dict[s
     }
 
 
+LOCAL_PSEUDO = {"AWS::Region": "us-east-1", "AWS::StackName": "tilte"}
+"""The pseudo parameters of the local stack, whose resources are named ``tilte-<LogicalId>``."""
+
+
 class Resolver:
     """Resolves intrinsic functions against parameter values and created resources.
 
     ``refs`` maps a logical id or parameter to what ``Ref`` returns; ``attributes`` maps
     ``(logical id, attribute)`` to what ``Fn::GetAtt`` returns. Parameters not given take
-    their ``Default``.
+    their ``Default``; the pseudo parameters are the local stack's (:data:`LOCAL_PSEUDO`).
     """
 
     def __init__(
@@ -140,7 +144,7 @@ class Resolver:
             name: parameter.get("Default")
             for name, parameter in template.get("Parameters", {}).items()
         }
-        self.refs: dict[str, Any] = {"AWS::Region": "us-east-1", **defaults, **(refs or {})}
+        self.refs: dict[str, Any] = {**LOCAL_PSEUDO, **defaults, **(refs or {})}
         self.attributes: dict[tuple[str, str], Any] = dict(attributes or {})
 
     def resolve(self, node: Any) -> Any:

@@ -1,7 +1,8 @@
 """The ingest function: API Gateway (HTTP API) in, one SQS message per event out.
 
 A thin adapter: it turns the API Gateway event into a :class:`WebhookRequest`, lets
-:func:`tilte_webhooks.ingest.receive` decide, then logs, counts and answers.
+:func:`tilte_webhooks.ingest.receive` decide, then logs, counts and answers. Its log lines and
+metrics carry the API request id as their correlation id.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -23,10 +22,12 @@ from tilte_webhooks.aws.quarantine import S3Quarantine
 from tilte_webhooks.aws.queues import SqsEventPublisher
 from tilte_webhooks.aws.tokens import FixedTokens, SecretTokens
 from tilte_webhooks.ingest import RETRY_AFTER_SECONDS, IngestOutcome, WebhookRequest, receive
-from tilte_webhooks.observability import logger, metrics
+from tilte_webhooks.metric_counts import ingest_counts, ingest_error_counts
+from tilte_webhooks.observability import function_metrics, logger, publish, set_correlation_id
 from tilte_webhooks.settings import IngestSettings
 
 app = APIGatewayHttpResolver()
+metrics = function_metrics()
 
 
 @cache
@@ -68,7 +69,7 @@ def post_webhook() -> Response[str]:
 def unexpected_error(error: Exception) -> Response[str]:
     """A bug, not bad input: log it, count it, and ask Tilte to send again (nothing is lost)."""
     logger.exception("unexpected error while receiving a webhook")
-    metrics.add_metric("IngestErrors", MetricUnit.Count, 1)
+    publish(metrics, ingest_error_counts())
     return Response(
         503,
         "application/json",
@@ -80,15 +81,7 @@ def unexpected_error(error: Exception) -> Response[str]:
 
 
 def _record(outcome: IngestOutcome) -> None:
-    if outcome.notification_type and outcome.status == 202 and not outcome.rejection:
-        metrics.add_dimension("NotificationType", outcome.notification_type)
-        metrics.add_metric("NotificationsReceived", MetricUnit.Count, 1)
-        metrics.add_metric("EventsQueued", MetricUnit.Count, outcome.queued)
-    else:
-        metrics.add_dimension("Reason", outcome.rejection or "unknown")
-        metrics.add_metric("NotificationsRejected", MetricUnit.Count, 1)
-        if outcome.quarantine_key:
-            metrics.add_metric("NotificationsQuarantined", MetricUnit.Count, 1)
+    publish(metrics, ingest_counts(outcome))
     logger.info(
         "webhook answered",
         extra={
@@ -102,7 +95,9 @@ def _record(outcome: IngestOutcome) -> None:
     )
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    request_id = event.get("requestContext", {}).get("requestId")
+    set_correlation_id(request_id if isinstance(request_id, str) else context.aws_request_id)
     return app.resolve(event, context)

@@ -276,19 +276,32 @@ def find_for_each(node: Any, path: str = "") -> list[tuple[str, Any]]:
     return found
 
 
-def test_every_for_each_collection_is_the_codes_table_of_types(raw):
+def sqs_consumers(template: Mapping[str, Any]) -> list[str]:
+    """The functions that SQS events invoke, in template order."""
+    return [
+        name
+        for name, properties in resources_of_type(template, "AWS::Serverless::Function").items()
+        if any(event["Type"] == "SQS" for event in properties.get("Events", {}).values())
+    ]
+
+
+def test_every_for_each_collection_is_the_codes_table_of_types(raw, ours):
     # Given template.yaml as written
 
     # When its Fn::ForEach loops are found
     loops = find_for_each(raw)
 
-    # Then there are the queues' and the outputs' at least, each over exactly the ten types
-    assert len(loops) >= 2
+    # Then the loops over a Type (queues, their alarms, the outputs) run over exactly the ten
+    # types, and the one over a Function (the consumers' alarms) over every SQS consumer
     assert {"/Resources/Fn::ForEach::EventQueues", "/Outputs/Fn::ForEach::QueueOutputs"} <= {
         path for path, _ in loops
     }
-    collections = {path: loop[1] for path, loop in loops}
-    assert collections == {path: list(NOTIFICATION_TYPES) for path in collections}
+    collections = {path: (loop[0], loop[1]) for path, loop in loops}
+    expected = {"Type": list(NOTIFICATION_TYPES), "Function": sqs_consumers(ours)}
+    assert collections == {path: (name, expected[name]) for path, (name, _) in collections.items()}
+    assert [path for path, (name, _) in collections.items() if name == "Function"] == [
+        "/Resources/Fn::ForEach::ConsumerAlarms"
+    ]
 
 
 # --- The ingest function ----------------------------------------------------------------------
