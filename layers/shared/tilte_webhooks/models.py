@@ -87,6 +87,7 @@ class TilteModel(BaseModel):
         frozen=True,
         use_attribute_docstrings=True,
         field_title_generator=lambda name, field: field.alias or name,
+        defer_build=True,
     )
 
 

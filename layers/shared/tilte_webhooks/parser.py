@@ -31,6 +31,7 @@ from tilte_webhooks.errors import (
     kind_of,
     shown,
 )
+from tilte_webhooks.gc_paused import gc_paused
 from tilte_webhooks.models import BatchNotification, NotificationBase
 from tilte_webhooks.notification_types import MODEL_BY_TYPE
 from tilte_webhooks.xml_document import child_texts, document_from_xml, local_name, parse_xml
@@ -62,11 +63,12 @@ def parse_notification(
         raise PayloadTooLarge(f"the body is {len(raw)} bytes, over the limit of {max_body_bytes}")
     if not raw.strip():
         raise EmptyBody("the body is empty")
-    text = decode_body(raw, content_type).lstrip()
-    if text.startswith("<"):
-        return _from_xml(text)
-    if text.startswith(_JSON_START):
-        return _from_json(text)
+    with gc_paused():
+        text = decode_body(raw, content_type).lstrip()
+        if text.startswith("<"):
+            return _from_xml(text)
+        if text.startswith(_JSON_START):
+            return _from_json(text)
     if not text:
         raise EmptyBody("the body is empty")
     raise UnsupportedFormat(f"the body is neither XML nor JSON (it starts with {text[:20]!r})")
