@@ -3,8 +3,9 @@
 A batch of 10,000 events makes about 100,000 objects (elements, dictionaries, models, dates),
 none of them in a reference cycle, so reference counting frees them all. Each 700 new objects
 would still start a collection, and those collections walk everything alive, the SDK's
-modules included: at 10,000 events they cost about a third of the parse. Pausing the
-collector for the span of one body (at most 6 MB) avoids that work and leaves nothing behind.
+modules included: at 10,000 events they take nearly half the time of a bare XML parse
+(docs/PERFORMANCE.md). Pausing the collector for the span of one body (at most 6 MB) avoids
+that work and leaves nothing behind.
 """
 
 from __future__ import annotations
