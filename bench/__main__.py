@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from bench import cold_start, cost, ingest_compute, latency, local_stack
 from bench.report import Section, verdict
+from reliability.provenance import commit
 from reliability.stack import running_stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +68,7 @@ def render(sections: Sequence[Section], *, quick: bool, seconds: float) -> str:
         "times are this machine's. How the parts work: [INGEST.md](INGEST.md), "
         "[DATA_MODEL.md](DATA_MODEL.md), [LOCAL.md](LOCAL.md).",
         "",
-        f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit `{_commit()}`, Python "
+        f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit `{commit()}`, Python "
         f"{platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"{seconds / 60:.0f} minutes.",
         f"- Targets: **{met} of {judged} met**"
@@ -87,20 +87,6 @@ def render(sections: Sequence[Section], *, quick: bool, seconds: float) -> str:
         *(section.markdown() for section in sections),
     ]
     return "\n".join(lines)
-
-
-def _commit() -> str:
-    try:
-        described = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],  # noqa: S607 (git from PATH)
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return described.stdout.strip()
 
 
 if __name__ == "__main__":

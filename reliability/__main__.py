@@ -13,7 +13,6 @@ import inspect
 import os
 import platform
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from reliability import corpus, faults, hostile, load, reference
 from reliability.findings import Finding
+from reliability.provenance import commit
 from reliability.stack import running_stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def render(findings: Sequence[tuple[Finding, float]], *, quick: bool) -> str:
         "faults injected into the functions' AWS calls. How each part works: "
         "[LOCAL.md](LOCAL.md), [RECOVERY.md](RECOVERY.md), [DATA_MODEL.md](DATA_MODEL.md).",
         "",
-        f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit `{_commit()}`, "
+        f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit `{commit()}`, "
         f"Python {platform.python_version()}, {os.cpu_count()} cores.",
         f"- Result: **{held} of {len(findings)} guarantees held**.",
         "",
@@ -102,20 +102,6 @@ def _method(module: object) -> str:
     path = f"{name}/__init__.py" if name.endswith("corpus") else f"{name}.py"
     text = _ROLE.sub(r"`\1`", inspect.getdoc(module) or "")
     return f"### `{path}`\n\n{text}"
-
-
-def _commit() -> str:
-    try:
-        described = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],  # noqa: S607 (git from PATH)
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return described.stdout.strip()
 
 
 if __name__ == "__main__":

@@ -28,13 +28,18 @@ def test_ingest_compute_measures_both_formats_and_where_the_time_goes() -> None:
 def test_cold_start_imports_each_handler_against_boto3() -> None:
     section = cold_start.run(quick=True)
 
-    imports, builds, beyond = section.tables
+    imports, builds, shipped, beyond = section.tables
     assert [row[0] for row in imports.rows] == [
         "`import boto3`",
         "`import ingest_handler`",
         "`import consumer_handler`",
     ]
     assert len(builds.rows) == 2
+    assert [row[0].split(" (")[0] for row in shipped.rows] == [
+        "without bytecode",
+        "with bytecode",
+        "saved at each cold start",
+    ]
     groups = [row[0] for row in beyond.rows]
     assert {"pydantic", "Powertools", "`tilte_webhooks.models`"} <= set(groups)
     assert groups[-1] == "**in all, beyond boto3**"

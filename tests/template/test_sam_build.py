@@ -6,7 +6,8 @@ arm64: the layer holds aarch64 wheels (pydantic_core's compiled module), which c
 an x86_64 machine. So the checks are, honestly:
 
 - the layer holds exactly the pinned distributions, each compiled module built for CPython
-  3.13 on aarch64, and our package byte for byte; each function holds its handler only;
+  3.13 on aarch64, and our package byte for byte, every module with its python3.13 bytecode
+  (layers/shared/Makefile); each function holds its handler only;
 - the handlers import and run from the built layer under python3.13, with each distribution
   whose wheel is not for this machine (here pydantic_core) swapped for the same version's
   wheel for this machine, and boto3 at the pins the Lambda runtime stands in for. Everything
@@ -196,6 +197,40 @@ def test_every_compiled_module_is_for_python_3_13_on_arm64(built: Path):
             "cp313-cp313-manylinux_2_17_aarch64",
         ]
     }
+
+
+UNCHECKED_HASH = 0b01
+"""A .pyc header's flags for bytecode checked against nothing: hash-based, source not checked."""
+
+
+def test_every_module_is_shipped_compiled_for_python_3_13(built: Path, interpreter: Path):
+    # Given the built layer, and python3.13's bytecode magic number
+    site = built / "SharedLayer" / "python"
+    magic = subprocess.run(
+        [str(interpreter), "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+    # When each module's bytecode file is read, and every bytecode file is listed
+    headers = {str(path.relative_to(site)): _pyc_header(path) for path in site.rglob("*.py")}
+    compiled = sorted(site.rglob("*.pyc"))
+
+    # Then every module has bytecode for python3.13 that is checked against nothing (a layer
+    # is read-only: without it, each cold start compiles every module again), and no other
+    wrong = {name: header for name, header in headers.items() if header != (magic, UNCHECKED_HASH)}
+    assert wrong == {}
+    assert len(compiled) == len(headers)
+
+
+def _pyc_header(source: Path) -> tuple[str, int]:
+    """(magic number in hex, flags) of the python3.13 bytecode of ``source``; ("", -1) if none."""
+    pyc = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+    if not pyc.is_file():
+        return "", -1
+    header = pyc.read_bytes()[:8]
+    return header[:4].hex(), int.from_bytes(header[4:], "little")
 
 
 @pytest.fixture(scope="module")
