@@ -23,8 +23,10 @@ def shipped_layers(folder: Path) -> dict[str, Path]:
     """``{"without bytecode": ..., "with bytecode": ...}``: two copies of the layer's modules
     in ``folder``, the second compiled as layers/shared/Makefile compiles it."""
     bare = folder / "without-bytecode"
-    for name in _pinned_distributions():
+    for name, pinned in _pins().items():
         distribution = metadata.distribution(name)
+        if distribution.version != pinned:
+            raise RuntimeError(f"{name} is {distribution.version} here, not the layer's {pinned}")
         for file in distribution.files or ():
             source = Path(str(distribution.locate_file(file)))
             if file.parts[0] != ".." and "__pycache__" not in file.parts and source.is_file():
@@ -43,6 +45,8 @@ def shipped_layers(folder: Path) -> dict[str, Path]:
     return {"without bytecode": bare, "with bytecode": compiled}
 
 
-def _pinned_distributions() -> list[str]:
+def _pins() -> dict[str, str]:
+    """Name -> version of each distribution layers/shared/requirements.txt pins."""
     lines = (LAYER / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    return [line.split("==")[0] for line in lines if "==" in line and not line.startswith("#")]
+    pairs = [line.split("==") for line in lines if "==" in line and not line.startswith("#")]
+    return {name.strip(): version.strip() for name, version in pairs}

@@ -199,38 +199,57 @@ def test_every_compiled_module_is_for_python_3_13_on_arm64(built: Path):
     }
 
 
-UNCHECKED_HASH = 0b01
-"""A .pyc header's flags for bytecode checked against nothing: hash-based, source not checked."""
+BYTECODE_CHECK = """
+import importlib.util, json, sys
+from pathlib import Path
+site = Path(sys.argv[1])
+wrong = {}
+for source in site.rglob("*.py"):
+    pyc = Path(importlib.util.cache_from_source(str(source)))
+    header = pyc.read_bytes()[:16] if pyc.is_file() else b""
+    expected = importlib.util.MAGIC_NUMBER + (0b01).to_bytes(4, "little")  # hash, unchecked
+    expected += importlib.util.source_hash(source.read_bytes())
+    if header != expected:
+        wrong[str(source.relative_to(site))] = header.hex()
+print(json.dumps({"wrong": wrong, "modules": len(list(site.rglob("*.py"))),
+                  "bytecode": len(list(site.rglob("*.pyc")))}))
+"""
+"""Run by python3.13: every module whose bytecode is missing, for another Python, checked
+against its source, or of another source; and how many modules and bytecode files there are."""
 
 
 def test_every_module_is_shipped_compiled_for_python_3_13(built: Path, interpreter: Path):
-    # Given the built layer, and python3.13's bytecode magic number
+    # Given the built layer
     site = built / "SharedLayer" / "python"
-    magic = subprocess.run(
-        [str(interpreter), "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"],
+
+    # When python3.13 reads each module's bytecode header
+    done = subprocess.run(
+        [str(interpreter), "-I", "-c", BYTECODE_CHECK, str(site)],
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.strip()
+    )
+    found = json.loads(done.stdout)
 
-    # When each module's bytecode file is read, and every bytecode file is listed
-    headers = {str(path.relative_to(site)): _pyc_header(path) for path in site.rglob("*.py")}
-    compiled = sorted(site.rglob("*.pyc"))
-
-    # Then every module has bytecode for python3.13 that is checked against nothing (a layer
-    # is read-only: without it, each cold start compiles every module again), and no other
-    wrong = {name: header for name, header in headers.items() if header != (magic, UNCHECKED_HASH)}
-    assert wrong == {}
-    assert len(compiled) == len(headers)
+    # Then every module has python3.13 bytecode of its very source, checked against nothing
+    # (a layer is read-only: without it, each cold start compiles every module again), and
+    # there is no other bytecode
+    assert found["wrong"] == {}
+    assert found["bytecode"] == found["modules"] > 400
 
 
-def _pyc_header(source: Path) -> tuple[str, int]:
-    """(magic number in hex, flags) of the python3.13 bytecode of ``source``; ("", -1) if none."""
-    pyc = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
-    if not pyc.is_file():
-        return "", -1
-    header = pyc.read_bytes()[:8]
-    return header[:4].hex(), int.from_bytes(header[4:], "little")
+def test_the_layer_ships_everything_of_ours_in_layers_shared(built: Path):
+    # Given what layers/shared holds beside the build's own files
+    ours = {
+        path.name
+        for path in LAYER_SOURCE.iterdir()
+        if path.name not in {"Makefile", "requirements.txt", "__pycache__"}
+    }
+
+    # Then the built layer holds each of them at the top of its Python directory
+    shipped = {path.name for path in (built / "SharedLayer" / "python").iterdir()}
+    assert ours == {"tilte_webhooks"}
+    assert ours <= shipped
 
 
 @pytest.fixture(scope="module")
@@ -285,6 +304,8 @@ def test_the_handlers_import_and_run_from_the_built_layer(
         f"PAYLOAD = {str(payload_path('Subscribe', 'xml'))!r}\n{CONTEXT}{CHECK}"
     )
 
+    bytecode = {path: path.read_bytes() for path in layer.rglob("*.pyc")}
+
     # When python3.13, isolated from any site-packages, imports the handlers, answers a
     # request without a token, and parses and plans a sample
     done = subprocess.run(
@@ -299,7 +320,9 @@ def test_the_handlers_import_and_run_from_the_built_layer(
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
 
     # Then it answers 401 and plans the sample's first event, every module coming from the
-    # built tree except the swapped wheels and the runtime's boto3
+    # built tree except the swapped wheels and the runtime's boto3, its bytecode used as built
+    # (Python rewrites none it accepts, and would write new files beside any it refused)
+    assert {path: path.read_bytes() for path in layer.rglob("*.pyc")} == bytecode
     assert result["status"] == 401
     assert result["events"] == ["Subscribe", 3, ["history", "status", "profile"]]
     origins = {name: Path(file) for name, file in result["modules"].items()}
