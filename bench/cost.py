@@ -104,14 +104,15 @@ def _notes(
         f"DynamoDB's writes are {dynamodb:.0%} of this design's cost. Every write in the table "
         "of writes by type carries a guarantee of docs/DATA_MODEL.md (a record per event for "
         "idempotency and history; registers conditional on order keys; one transaction per "
-        "engagement event so that counts never drift); dropping any would break one. Two "
-        "changes would cut units while keeping the guarantees, both in the consumers' rules "
-        "(another issue's code): (1) a Subscribe or Unsubscribe newer than both registers "
-        "(the usual, in-order case) could set them in one conditional UpdateItem, trying the "
-        "two separate writes only when that fails: 2 writes and 2 index entries instead of 3 "
-        "and 4; (2) engagement counters could be kept by a DynamoDB Streams consumer adding a "
-        "batch's counts once per shard, with its own checkpoint, instead of in each event's "
-        "transaction: about 2 units per event instead of 5 to 9, counts lagging by seconds.",
+        "engagement event so that counts never drift); dropping any would break one. A "
+        "Subscribe or Unsubscribe newer than both of its subscriber's registers (the usual, "
+        "in-order case) sets them in one conditional UpdateItem, and tries the two separate "
+        "writes only when that fails: 2 writes and 2 index entries instead of 3 and 4 "
+        "(`subscribers.py`; the same state, as the comparison with the naive design and the "
+        "consumers' property tests check). One change would cut more, at a price: engagement "
+        "counters kept by a DynamoDB Streams consumer adding a batch's counts once per shard, "
+        "with its own checkpoint, instead of in each event's transaction: about 2 units per "
+        "event instead of 5 to 9, but counts lagging by seconds and a second pipeline to run.",
         "Index units differ a little between the designs because they depend on arrival "
         "order: an older event arriving later fails its register's condition and changes no "
         "index entry.",

@@ -16,11 +16,12 @@ from tilte_webhooks.writes import Plan, Put
 
 ROOT = Path(__file__).resolve().parents[1]
 _SUBSCRIBER = (
-    "the history record, written once (`attribute_not_exists`); the status register and the "
-    "profile register, each conditional on its own order key. They are two writes because "
-    "different events set them (UpdateSubscriber sets only the profile) and one conditional "
-    "UpdateItem cannot apply half of itself; each also rewrites the state's entry in both "
-    "indexes (ByList, BySubscriber)"
+    "the history record, written once (`attribute_not_exists`); the state's two registers, "
+    "status and profile, in one UpdateItem conditional on both order keys, which also "
+    "rewrites the state's entry in both indexes (ByList, BySubscriber). When either register "
+    "holds a later event, each is then tried on its own (2 more writes): different events set "
+    "them (UpdateSubscriber sets only the profile), and one conditional write cannot apply "
+    "half of itself"
 )
 _ENGAGEMENT = (
     "one transaction, so that no retry can count twice or lose a count: the event's record "

@@ -324,7 +324,7 @@ def test_the_handlers_import_and_run_from_the_built_layer(
     # (Python rewrites none it accepts, and would write new files beside any it refused)
     assert {path: path.read_bytes() for path in layer.rglob("*.pyc")} == bytecode
     assert result["status"] == 401
-    assert result["events"] == ["Subscribe", 3, ["history", "status", "profile"]]
+    assert result["events"] == ["Subscribe", 3, ["history", "state"]]
     origins = {name: Path(file) for name, file in result["modules"].items()}
     from_native = {"boto3", *(name.replace("-", "_") for name in swapped)}
     assert {name for name, file in origins.items() if native in file.parents} == from_native

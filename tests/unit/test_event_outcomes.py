@@ -19,7 +19,7 @@ from tilte_webhooks.event_outcomes import (
     record_correlation_id,
 )
 from tilte_webhooks.ingest import notification_messages
-from tilte_webhooks.writes import StepOutcome
+from tilte_webhooks.writes import Step, StepOutcome
 
 TABLES = {"subscribers": "subscribers", "suppressions": "suppressions", "campaigns": "campaigns"}
 EVENT_ID = "c95a916a386cf87ccb4c226f5244eb11"
@@ -77,13 +77,13 @@ def test_every_step_the_rules_plan_for_the_samples_is_a_record_or_a_register():
         )
         for message in messages:
             plan = plan_message(message.to_json(), TABLES)
-            purposes.setdefault(kind, set()).update(step.purpose for step in plan.steps)
+            purposes.setdefault(kind, set()).update(_purposes(plan.steps))
 
     # Then each type's steps are known, and each type records or sets what it should
     assert purposes == {
-        "Subscribe": {"history", "status", "profile"},
+        "Subscribe": {"history", "state", "status", "profile"},
         "UpdateSubscriber": {"history", "profile"},
-        "Unsubscribe": {"history", "status", "profile"},
+        "Unsubscribe": {"history", "state", "status", "profile"},
         "AddressSuppress": {"suppression"},
         "MessageOpen": {"engagement"},
         "MessageClick": {"engagement"},
@@ -93,6 +93,13 @@ def test_every_step_the_rules_plan_for_the_samples_is_a_record_or_a_register():
         "CampaignStatsUpdated": {"stats"},
     }
     assert set().union(*purposes.values()) == RECORD_STEPS | REGISTER_STEPS
+
+
+def _purposes(steps: tuple[Step, ...]) -> set[str]:
+    """The purposes of ``steps`` and of their fallbacks'."""
+    return {step.purpose for step in steps} | {
+        purpose for step in steps for purpose in _purposes(step.fallback)
+    }
 
 
 def record(**attributes: str) -> dict[str, Any]:

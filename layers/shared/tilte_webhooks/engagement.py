@@ -104,7 +104,7 @@ def plan(message: MessageEnvelope[Any, Any], table: str) -> Plan:
     first = Step(
         (record, marker, counters(counted | {unique_counter: 1}), *extra),
         "engagement",
-        fallback=repeat,
+        fallback=(repeat,),
         fallback_when=1,
     )
     return Plan(message.event_id, (first,))

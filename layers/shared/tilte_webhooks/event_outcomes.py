@@ -5,9 +5,11 @@ event's plan as ``(purpose, "applied" | "skipped")``. A step is one of two kinds
 
 - a *record* (``history``, ``engagement``): written only if absent, keyed by the event's id.
   Skipped means this event was applied before.
-- a *register* (``status``, ``profile``, ``suppression``, ``sent``, ``stats``): set only by an
-  event that orders after the one that set it (before, for ``suppression``). Skipped means the
-  stored value already comes from this event or from one that wins over it.
+- a *register* (``status``, ``profile``, ``suppression``, ``sent``, ``stats``; ``state``, a
+  subscriber's status and profile set at once): set only by an event that orders after the one
+  that set it (before, for ``suppression``). Skipped means the stored value already comes from
+  this event or from one that wins over it. (A ``state`` step that cannot apply is never
+  reported: its ``status`` and ``profile`` steps are tried instead.)
 
 From these, one :class:`EventOutcome` per event, for metrics and logs. The SQS record's own
 attributes give the batch's NotificationType and each record's correlation id.
@@ -24,7 +26,7 @@ from tilte_webhooks.notification_types import NOTIFICATION_TYPES
 from tilte_webhooks.writes import StepOutcome
 
 RECORD_STEPS = frozenset({"history", "engagement"})
-REGISTER_STEPS = frozenset({"status", "profile", "suppression", "sent", "stats"})
+REGISTER_STEPS = frozenset({"status", "profile", "state", "suppression", "sent", "stats"})
 UNKNOWN_TYPE = "unknown"
 """The batch type when no record names a known NotificationType, or records disagree."""
 _EVENT_ID = re.compile(r"[0-9a-f]{32}")

@@ -9,7 +9,8 @@ Table layout (``SubscribersTable``, keys ``pk``/``sk``):
   ``listId``) on the state items: a list's subscribers, a subscriber's lists.
 
 The state holds two registers, each set only by an event that orders after the one that set it
-(:mod:`ordering`), so the result does not depend on arrival order or repeats:
+(:mod:`ordering`), so the result does not depend on arrival order or repeats. A Subscribe or
+Unsubscribe newer than both (the usual case) sets them in one write, and else tries each:
 
 - the *status* (``subscribed``/``unsubscribed``, ``statusSince``): from the latest Subscribe or
   Unsubscribe; an UpdateSubscriber does not change it ("unknown" until one of them arrives);
@@ -56,33 +57,38 @@ def plan(message: MessageEnvelope[Any, Any], table: str) -> Plan:
         condition="attribute_not_exists(pk)",
     )
     steps = [Step((history,), "history")]
-    if kind in STATUS:
-        status = update(
-            table,
-            key,
-            set_={
-                **identity,
-                "status": STATUS[kind],
-                "statusSince": event.date.raw,
-                "statusKey": order,
-            },
-            condition=newer_than("statusKey"),
-            condition_values={":statusKey": order},
-        )
-        steps.append(Step((status,), "status"))
+    profile_fields = {
+        "email": event.email,
+        "listName": context.list_name,
+        "updatedAt": event.date.raw,
+        "lastEventType": kind,
+        "profileKey": order,
+    }
     profile = update(
         table,
         key,
-        set_={
-            **identity,
-            "email": event.email,
-            "listName": context.list_name,
-            "updatedAt": event.date.raw,
-            "lastEventType": kind,
-            "profileKey": order,
-        },
+        set_={**identity, **profile_fields},
         condition=newer_than("profileKey"),
         condition_values={":profileKey": order},
     )
-    steps.append(Step((profile,), "profile"))
-    return Plan(message.event_id, tuple(steps))
+    if kind not in STATUS:
+        return Plan(message.event_id, (*steps, Step((profile,), "profile")))
+    status_fields = {"status": STATUS[kind], "statusSince": event.date.raw, "statusKey": order}
+    status = update(
+        table,
+        key,
+        set_={**identity, **status_fields},
+        condition=newer_than("statusKey"),
+        condition_values={":statusKey": order},
+    )
+    # Usually the event is newer than both registers: one write sets them. When either holds
+    # a later event, the two are tried one by one, as each may still be older.
+    both = update(
+        table,
+        key,
+        set_={**identity, **status_fields, **profile_fields},
+        condition=f"({newer_than('statusKey')}) AND ({newer_than('profileKey')})",
+        condition_values={":statusKey": order, ":profileKey": order},
+    )
+    fallback = (Step((status,), "status"), Step((profile,), "profile"))
+    return Plan(message.event_id, (*steps, Step((both,), "state", fallback=fallback)))

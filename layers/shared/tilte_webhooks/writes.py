@@ -39,16 +39,17 @@ Write = Put | Update
 class Step:
     """One atomic write: a single write, or several in one transaction.
 
-    ``fallback`` is tried instead when the transaction is cancelled by the condition of the
-    write at ``fallback_when`` alone (for example "this recipient has opened before"); a failed
-    condition anywhere else means the step has nothing to do.
+    ``fallback``, steps of their own, is tried instead when the condition of the write at
+    ``fallback_when`` alone failed (for example "this recipient has opened before", or "one of
+    the two registers holds a later event"); a failed condition anywhere else means the step
+    has nothing to do.
     """
 
     writes: tuple[Write, ...]
     purpose: str
-    """What the step records, for logs and metrics (``history``, ``state``, ``counters``)."""
-    fallback: Step | None = None
-    fallback_when: int | None = None
+    """What the step records, for logs and metrics (``history``, ``status``, ``engagement``)."""
+    fallback: tuple[Step, ...] = ()
+    fallback_when: int = 0
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,20 @@ class PlanExecutor:
         self._client = client
 
     def execute(self, plan: Plan) -> list[tuple[str, StepOutcome]]:
-        return [(step.purpose, self._step(step)) for step in plan.steps]
+        """``(purpose, outcome)`` of each step done: a step's own, or its fallback's steps'."""
+        return [outcome for step in plan.steps for outcome in self._run(step)]
 
-    def _step(self, step: Step) -> StepOutcome:
+    def _run(self, step: Step) -> list[tuple[str, StepOutcome]]:
+        failed = self._failed_conditions(step)
+        if step.fallback and failed == {step.fallback_when}:
+            return [outcome for fallback in step.fallback for outcome in self._run(fallback)]
+        return [(step.purpose, "skipped" if failed else "applied")]
+
+    def _failed_conditions(self, step: Step) -> set[int]:
+        """Carry out the step; the indexes of its writes whose condition failed (none: it was
+        applied; any: it changed nothing)."""
         if len(step.writes) == 1:
-            return self._single(step.writes[0])
+            return set() if self._single(step.writes[0]) else {0}
         items = [_transact_item(write) for write in step.writes]
         try:
             # The token makes a retry of the very same transaction (after a lost response)
@@ -42,17 +51,18 @@ class PlanExecutor:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
             reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
-            if any(code not in {"None", "ConditionalCheckFailed"} for code in reasons):
-                raise
             failed = {
                 index for index, code in enumerate(reasons) if code == "ConditionalCheckFailed"
             }
-            if step.fallback is not None and failed == {step.fallback_when}:
-                return self._step(step.fallback)
-            return "skipped"
-        return "applied"
+            if not failed or any(
+                code not in {"None", "ConditionalCheckFailed"} for code in reasons
+            ):
+                raise  # not (only) a condition: a conflict, throttling... retried
+            return failed
+        return set()
 
-    def _single(self, write: Write) -> StepOutcome:
+    def _single(self, write: Write) -> bool:
+        """Whether the write was applied (``False``: its condition failed)."""
         try:
             if isinstance(write, Put):
                 self._client.put_item(**_put(write))
@@ -60,9 +70,9 @@ class PlanExecutor:
                 self._client.update_item(**_update(write))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return "skipped"
+                return False
             raise
-        return "applied"
+        return True
 
 
 def _put(write: Put) -> dict[str, Any]:
