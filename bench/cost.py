@@ -113,9 +113,10 @@ def _notes(
         "counters kept by a DynamoDB Streams consumer adding a batch's counts once per shard, "
         "with its own checkpoint, instead of in each event's transaction: about 2 units per "
         "event instead of 5 to 9, but counts lagging by seconds and a second pipeline to run.",
-        "Index units differ a little between the designs because they depend on arrival "
-        "order: an older event arriving later fails its register's condition and changes no "
-        "index entry.",
+        "Units differ a little between the designs because they depend on arrival order: an "
+        "older event arriving later fails its register's condition and changes no index "
+        "entry, and a Subscribe or Unsubscribe older than its subscriber's state (or "
+        "repeated) takes one write more, the refused write of both registers.",
         "Not counted: CloudWatch Logs and metrics (one log line per request and per batch), "
         "X-Ray traces (`Tracing: Active`, sampled), storage, and the event source mappings' "
         "empty long polls while a queue is idle (a fixed monthly cost per queue, not per "
