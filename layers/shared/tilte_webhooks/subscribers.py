@@ -82,7 +82,8 @@ def plan(message: MessageEnvelope[Any, Any], table: str) -> Plan:
         condition_values={":statusKey": order},
     )
     # Usually the event is newer than both registers: one write sets them. When either holds
-    # a later event, the two are tried one by one, as each may still be older.
+    # a later event, each is tried on its own, since the event may still be newer than the
+    # other.
     both = update(
         table,
         key,
