@@ -21,6 +21,15 @@ import pytest
 
 from tests.e2e.conftest import COMMAND
 from tests.support.payloads import SAMPLES, payload_bytes, payload_path
+from tests.support.seed_data import (
+    CAMPAIGN_11A,
+    CAMPAIGN_11A_DATA,
+    CAMPAIGN_12A,
+    CAMPAIGN_12A_DATA,
+    LIST,
+    LIST_SUBSCRIBERS,
+    MACHETQECC,
+)
 from tilte_cli.show_command import receiver_data
 from tilte_cli.stack_resources import DeployedStack
 from tilte_webhooks.auth import tokens_from_secret
@@ -32,10 +41,6 @@ pytestmark = pytest.mark.skipif(
 )
 SETTLE_SECONDS = 180
 """How long the consumers may take: batching windows, cold starts, retries of throttles."""
-LIST = "4dbce53b396949c88068ba652aa1c5a7"
-CAMPAIGN_12A = "90726d92332c4b9fbaf3cbd8ff0bd221"
-CAMPAIGN_11A = "aa4c33c978ed429c9cac265c4915d621"
-MACHETQECC = "kjhvkf.machetqecc@striata.com"
 
 
 @pytest.fixture(scope="module")
@@ -143,42 +148,3 @@ def test_every_alarm_exists_and_none_fires_after_the_samples(stack: DeployedStac
     assert len(alarms) == len(names)
     assert [alarm["AlarmName"] for alarm in alarms if alarm["StateValue"] == "ALARM"] == []
     assert all(len(alarm["AlarmActions"]) == 1 for alarm in alarms)
-
-
-CAMPAIGN_12A_DATA = {
-    "campaignId": CAMPAIGN_12A,
-    "name": "TestCampaign12a",
-    "sentAt": "2024-08-07T15:48:37.3343743Z",
-    "recipientCount": 2,
-    "statsUpdatedAt": "2024-08-07T15:49:05.5711434Z",
-    "delivered": 1,
-    "bounced": 1,
-    "opens": 0,
-    "uniqueOpens": 0,
-    "clicks": 0,
-    "uniqueClicks": 0,
-    "bouncedByType": {"S": 1},
-    "clicksByUrl": {},
-}
-CAMPAIGN_11A_DATA = {
-    "campaignId": CAMPAIGN_11A,
-    "name": "TestCampaign11a",
-    "sentAt": None,
-    "recipientCount": None,
-    "statsUpdatedAt": None,
-    "delivered": 0,
-    "bounced": 0,
-    # The XML and JSON samples share every event except two opens' and two clicks' dates
-    "opens": 3,
-    "uniqueOpens": 2,
-    "clicks": 4,
-    "uniqueClicks": 2,
-    "bouncedByType": {},
-    "clicksByUrl": {"https://www.google.com": 2, "https://www.mail.com": 2},
-}
-LIST_SUBSCRIBERS = [
-    ("alwskd.myemail@mail.com", "subscribed"),
-    (MACHETQECC, "unsubscribed"),
-    ("kjhvkf.myemail@mail.com", "subscribed"),
-    ("ksdjh.myemail@mail.com", "subscribed"),
-]

@@ -9,12 +9,16 @@ import subprocess
 
 from tests.e2e.conftest import COMMAND, TOKEN, RunningStack, listening
 from tests.support.payloads import PAYLOADS, SAMPLES, payload_path
+from tests.support.seed_data import (
+    CAMPAIGN_11A,
+    CAMPAIGN_11A_DATA,
+    CAMPAIGN_12A,
+    CAMPAIGN_12A_DATA,
+    LIST,
+    LIST_SUBSCRIBERS,
+    MACHETQECC,
+)
 from tilte_cli.show_command import receiver_data
-
-LIST = "4dbce53b396949c88068ba652aa1c5a7"
-CAMPAIGN_11A = "aa4c33c978ed429c9cac265c4915d621"
-CAMPAIGN_12A = "90726d92332c4b9fbaf3cbd8ff0bd221"
-MACHETQECC = "kjhvkf.machetqecc@striata.com"
 
 
 def test_make_run_turns_every_seed_payload_into_data_and_stops_cleanly(
@@ -36,43 +40,11 @@ def test_make_run_turns_every_seed_payload_into_data_and_stops_cleanly(
 
     # And the data is exactly what the samples imply, read by the code `show` uses
     data = receiver_data(None, running.environ)
-    assert data.campaign(CAMPAIGN_11A) == {
-        "campaignId": CAMPAIGN_11A,
-        "name": "TestCampaign11a",
-        "sentAt": None,
-        "recipientCount": None,
-        "statsUpdatedAt": None,
-        "delivered": 0,
-        "bounced": 0,
-        # The XML and JSON samples share every event except two opens' and two clicks' dates
-        "opens": 3,
-        "uniqueOpens": 2,
-        "clicks": 4,
-        "uniqueClicks": 2,
-        "bouncedByType": {},
-        "clicksByUrl": {"https://www.google.com": 2, "https://www.mail.com": 2},
-    }
-    assert data.campaign(CAMPAIGN_12A) == {
-        "campaignId": CAMPAIGN_12A,
-        "name": "TestCampaign12a",
-        "sentAt": "2024-08-07T15:48:37.3343743Z",
-        "recipientCount": 2,
-        "statsUpdatedAt": "2024-08-07T15:49:05.5711434Z",
-        "delivered": 1,
-        "bounced": 1,
-        "opens": 0,
-        "uniqueOpens": 0,
-        "clicks": 0,
-        "uniqueClicks": 0,
-        "bouncedByType": {"S": 1},
-        "clicksByUrl": {},
-    }
-    assert [(row["subscriberId"], row["status"]) for row in data.list_subscribers(LIST)] == [
-        ("alwskd.myemail@mail.com", "subscribed"),
-        (MACHETQECC, "unsubscribed"),
-        ("kjhvkf.myemail@mail.com", "subscribed"),
-        ("ksdjh.myemail@mail.com", "subscribed"),
-    ]
+    assert data.campaign(CAMPAIGN_11A) == CAMPAIGN_11A_DATA
+    assert data.campaign(CAMPAIGN_12A) == CAMPAIGN_12A_DATA
+    assert [
+        (row["subscriberId"], row["status"]) for row in data.list_subscribers(LIST)
+    ] == LIST_SUBSCRIBERS
     assert data.suppression(MACHETQECC.upper())["suppressed"] is True
 
     # And `show` finds the local stack with AWS_PORT alone

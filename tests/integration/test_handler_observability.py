@@ -3,10 +3,7 @@ dashboard and alarms read, exactly."""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import consumer_handler
@@ -21,19 +18,6 @@ from tilte_cli.lambda_runtime import LambdaContext
 from tilte_webhooks.observability import NAMESPACE, SERVICE, logger
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:tilte-SubscribeQueue"
-
-
-@pytest.fixture
-def log_lines() -> Iterator[Callable[[], list[dict[str, Any]]]]:
-    """The functions' log lines written so far (the logger's stream, swapped for the test)."""
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        handler.setStream(previous)
 
 
 def metric_documents(printed: str) -> list[dict[str, Any]]:

@@ -3,11 +3,7 @@ and tags each line with the correlation id of what it is about."""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
@@ -20,20 +16,6 @@ from tilte_webhooks.observability import (
     mask,
     set_correlation_id,
 )
-
-
-@pytest.fixture
-def written() -> Iterator[Callable[[], list[dict[str, Any]]]]:
-    """What the functions' logger has written so far, one JSON document per line."""
-    handler = logger.registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        handler.setStream(previous)
-        logger.thread_safe_clear_keys()
 
 
 class Subscriber:
@@ -99,7 +81,7 @@ def test_a_long_line_without_an_address_is_masked_quickly():
     assert mask(text) == text
 
 
-def test_no_address_reaches_a_log_line_even_through_an_exception(written):
+def test_no_address_reaches_a_log_line_even_through_an_exception(log_lines):
     # Given a message, extra fields and an exception that all carry an address or a token
     try:
         raise ValueError("no list for jane.doe@example.com (token=s3cr3t)")
@@ -110,7 +92,7 @@ def test_no_address_reaches_a_log_line_even_through_an_exception(written):
         )
 
     # Then the line has the exception and the fields, every secret masked
-    (line,) = written()
+    (line,) = log_lines()
     assert line["message"] == f"failed for {EMAIL_MASK}"
     assert line["subscriber"] == {"Email": EMAIL_MASK}
     assert line["token"] == TOKEN_MASK
@@ -123,7 +105,7 @@ def test_no_address_reaches_a_log_line_even_through_an_exception(written):
     assert "t0k" not in serialized
 
 
-def test_lines_carry_the_correlation_id_of_what_they_are_about(written):
+def test_lines_carry_the_correlation_id_of_what_they_are_about(log_lines):
     # Given a batch's id, and an event handled within it
     set_correlation_id("batch-request-id")
     logger.info("batch started")
@@ -134,14 +116,14 @@ def test_lines_carry_the_correlation_id_of_what_they_are_about(written):
 
     # Then the event's line has the event's id, and the batch's lines the batch's
     assert inside == "c95a916a386cf87ccb4c226f5244eb11"
-    assert [(line["message"], line["correlation_id"]) for line in written()] == [
+    assert [(line["message"], line["correlation_id"]) for line in log_lines()] == [
         ("batch started", "batch-request-id"),
         ("event processed", "c95a916a386cf87ccb4c226f5244eb11"),
         ("batch processed", "batch-request-id"),
     ]
 
 
-def test_a_block_without_an_outer_correlation_id_leaves_none(written):
+def test_a_block_without_an_outer_correlation_id_leaves_none(log_lines):
     # Given no correlation id yet
     assert correlation_id() is None
 
@@ -151,4 +133,4 @@ def test_a_block_without_an_outer_correlation_id_leaves_none(written):
     logger.info("after")
 
     # Then it is gone after the block
-    assert [line.get("correlation_id") for line in written()] == ["inner", None]
+    assert [line.get("correlation_id") for line in log_lines()] == ["inner", None]
